@@ -1,0 +1,240 @@
+"""The durable SQLite store: schema migrations, one writer thread with group commit, readers.
+
+Every write goes through one thread that takes all waiting jobs, runs each inside its own
+savepoint of one transaction and commits once (WAL, synchronous=FULL). One fsync then covers a
+whole burst of webhook deliveries, and no job waits for the database lock longer than its own
+deadline, so the webhook receiver can always answer within be-in's 3 seconds.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import queue
+import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from .schema import MIGRATIONS
+
+log = logging.getLogger("kiosk.store")
+T = TypeVar("T")
+Job = Callable[[sqlite3.Connection], Any]
+MAX_BATCH = 64
+
+
+class StoreUnavailable(Exception):
+    """The store could not write in time (locked, full disk, read-only)."""
+
+
+@dataclass
+class _WriteJob:
+    fn: Job
+    deadline: float
+    loop: asyncio.AbstractEventLoop | None
+    future: Any
+    result: Any = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the pragmas every user of the store needs."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                           timeout=0.5)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def prepare_file(path: Path) -> None:
+    """Create the folder (0700) and the file (0600) before SQLite does, with tight modes."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for suffix in ("", "-wal", "-shm"):
+        extra = Path(str(path) + suffix)
+        if extra.exists():
+            os.chmod(extra, 0o600)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema to the newest version; returns it."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for target, script in MIGRATIONS:
+        if target <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in script:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={int(target)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        log.info("store schema migrated to version %d", target)
+        version = target
+    return version
+
+
+def run_transaction(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """Run fn in one immediate transaction (for the command-line tools)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn(conn)
+        conn.execute("COMMIT")
+        return result
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+class Store:
+    """The server's store: `await write(fn)` and `await read(fn)` with fn(conn) -> value."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._jobs: queue.Queue[_WriteJob | None] = queue.Queue()
+        self._writer: threading.Thread | None = None
+        self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="store-read")
+        self._local = threading.local()
+        self._write_conn: sqlite3.Connection | None = None
+
+    def open(self) -> None:
+        """Create or migrate the database and start the writer thread."""
+        prepare_file(self.path)
+        self._write_conn = connect(self.path)
+        migrate(self._write_conn)
+        prepare_file(self.path)
+        self._writer = threading.Thread(target=self._write_loop, name="store-write",
+                                        daemon=True)
+        self._writer.start()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._jobs.put(None)
+            self._writer.join(10)
+            self._writer = None
+        self._readers.shutdown(wait=True)
+        if self._write_conn is not None:
+            self._write_conn.close()
+
+    async def write(self, fn: Callable[[sqlite3.Connection], T], budget: float = 2.5) -> T:
+        """Run fn in the next committed batch; StoreUnavailable if not durable within budget."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._jobs.put(_WriteJob(fn, time.monotonic() + budget, loop, future))
+        try:
+            # A job that is still queued past its budget fails itself; the extra margin only
+            # matters if the disk itself stalls inside a commit.
+            return await asyncio.wait_for(asyncio.shield(future), budget + 0.3)
+        except asyncio.TimeoutError:
+            raise StoreUnavailable("the store did not commit in time") from None
+
+    def write_sync(self, fn: Callable[[sqlite3.Connection], T], budget: float = 2.5) -> T:
+        """The same as write, from a thread that has no event loop."""
+        job = _WriteJob(fn, time.monotonic() + budget, None, None)
+        self._jobs.put(job)
+        if not job.done.wait(budget + 0.3):
+            raise StoreUnavailable("the store did not commit in time")
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, self._read, fn)
+
+    def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            conn.execute("PRAGMA query_only=ON")
+            self._local.conn = conn
+        return fn(conn)
+
+    def _write_loop(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            batch = [job]
+            while len(batch) < MAX_BATCH:
+                try:
+                    more = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._jobs.put(None)
+                    break
+                batch.append(more)
+            self._run_batch(batch)
+
+    def _run_batch(self, batch: list[_WriteJob]) -> None:
+        conn = self._write_conn
+        assert conn is not None
+        now = time.monotonic()
+        live = []
+        for job in batch:
+            if job.deadline <= now + 0.02:
+                job.error = StoreUnavailable("the store was busy for too long")
+                self._finish(job)
+            else:
+                live.append(job)
+        if not live:
+            return
+        wait_ms = int((min(job.deadline for job in live) - now) * 1000)
+        try:
+            conn.execute(f"PRAGMA busy_timeout={max(wait_ms, 10)}")
+            conn.execute("BEGIN IMMEDIATE")
+            for job in live:
+                self._run_job(conn, job)
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            log.error("store write failed: %s", error)
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            for job in live:
+                job.error = StoreUnavailable(f"the store cannot write: {error}")
+        for job in live:
+            self._finish(job)
+
+    @staticmethod
+    def _run_job(conn: sqlite3.Connection, job: _WriteJob) -> None:
+        # A failing job rolls back only its own savepoint; the rest of the batch still commits.
+        conn.execute("SAVEPOINT job")
+        try:
+            job.result = job.fn(conn)
+            conn.execute("RELEASE job")
+        except sqlite3.OperationalError:
+            raise
+        except Exception as error:  # a bug or a constraint in one job
+            conn.execute("ROLLBACK TO job")
+            conn.execute("RELEASE job")
+            job.error = error
+
+    @staticmethod
+    def _finish(job: _WriteJob) -> None:
+        job.done.set()
+        if job.loop is None:
+            return
+
+        def resolve() -> None:
+            if job.future.done():
+                return
+            if job.error is not None:
+                job.future.set_exception(job.error)
+            else:
+                job.future.set_result(job.result)
+
+        try:
+            job.loop.call_soon_threadsafe(resolve)
+        except RuntimeError:  # the loop has closed during shutdown
+            pass
