@@ -54,10 +54,19 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def prepare_file(path: Path) -> None:
-    """Create the folder (0700) and the file (0600) before SQLite does, with tight modes."""
+    """Create the folder (0700) and the file (0600) before SQLite does, with tight modes.
+
+    Call it only before this process connects: closing any descriptor of an open SQLite file
+    drops the process's POSIX locks on it, and another process could then delete the WAL."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
+    if not path.exists():
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+    tighten_modes(path)
+
+
+def tighten_modes(path: Path) -> None:
+    """0600 for the database and its WAL and shared-memory files (chmod leaves locks alone)."""
     for suffix in ("", "-wal", "-shm"):
         extra = Path(str(path) + suffix)
         if extra.exists():
@@ -112,7 +121,7 @@ class Store:
         prepare_file(self.path)
         self._write_conn = connect(self.path)
         migrate(self._write_conn)
-        prepare_file(self.path)
+        tighten_modes(self.path)
         self._writer = threading.Thread(target=self._write_loop, name="store-write",
                                         daemon=True)
         self._writer.start()
