@@ -245,9 +245,9 @@ void Flow::keep_going(Millis now) {
 }
 
 void Flow::on_input(Millis now) {
+  // Only "Continue" answers "Still there?": a touch that dismissed the prompt could otherwise
+  // land on whatever lies under it.
   last_input_ = now;
-  // Any touch answers "Still there?".
-  if (overlay_ == Overlay::StillThere) overlay_ = Overlay::None;
 }
 
 void Flow::pair_with(const std::string& code, Millis now) {

@@ -84,6 +84,8 @@ class Flow {
   std::optional<std::string> take_token_change();
   /// The next moment something changes on its own (timer, countdown tick); 0 = none.
   Millis next_wakeup(Millis now) const;
+  /// Seeds the clock offset from the tablet's own clock until the first answer corrects it.
+  void assume_clock_offset(Millis offset_ms) { clock_offset_ms_ = offset_ms; }
   /// The server's clock, estimated from the last answer.
   Millis server_now(Millis now) const { return now + clock_offset_ms_; }
 

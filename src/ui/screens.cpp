@@ -1,0 +1,602 @@
+#include "ui/screens.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/name.hpp"
+#include "ui/keyboard_view.hpp"
+#include "ui/theme.hpp"
+
+namespace kiosk::ui {
+namespace {
+
+constexpr float kMargin = 32;  // CSS pixels around every screen
+
+// The content column: the screen minus its margins, at most `max_css` wide, centred.
+ImRect column(const Frame& frame, float max_css = 760) {
+  const float margin = frame.px(kMargin);
+  const float width = std::min(frame.size().x - 2 * margin, frame.px(max_css));
+  const float left = (frame.size().x - width) * 0.5f;
+  return ImRect(left, margin, left + width, frame.size().y - margin);
+}
+
+// Two buttons side by side at the bottom of an area: secondary left, primary right.
+struct ButtonPair {
+  ImRect left, right;
+};
+
+ButtonPair bottom_buttons(const Frame& frame, const ImRect& area, float height_css = 80) {
+  const float h = frame.px(height_css), gap = frame.px(16);
+  const float w = (area.GetWidth() - gap) * 0.5f;
+  const float y = area.Max.y - h;
+  return {ImRect(area.Min.x, y, area.Min.x + w, y + h),
+          ImRect(area.Max.x - w, y, area.Max.x, y + h)};
+}
+
+const char* purpose_label(const Frame& frame, const PurposeOption& option) {
+  static const struct {
+    const char* id;
+    Text text;
+  } known[] = {{"visit", Text::PurposeVisit},
+               {"meeting", Text::PurposeMeeting},
+               {"delivery", Text::PurposeDelivery},
+               {"interview", Text::PurposeInterview},
+               {"trial", Text::PurposeTrial}};
+  for (const auto& entry : known) {
+    if (option.id == entry.id) return frame.t(entry.text);
+  }
+  return option.label.c_str();
+}
+
+const Door* find_door(const KioskConfig& config, const std::string& id) {
+  for (const auto& door : config.doors) {
+    if (door.id == id) return &door;
+  }
+  return nullptr;
+}
+
+// A ring that drains clockwise from the top as `fraction` goes from 1 to 0.
+void draw_ring(Frame& frame, ImVec2 centre, float radius, float fraction, ImU32 colour) {
+  const float thickness = frame.px(10);
+  ImDrawList* draw = frame.draw();
+  draw->AddCircle(centre, radius, theme::kPanel, 64, thickness);
+  if (fraction <= 0) return;
+  const float start = -IM_PI * 0.5f;
+  draw->PathArcTo(centre, radius, start, start + 2 * IM_PI * std::min(fraction, 1.0f), 64);
+  draw->PathStroke(colour, 0, thickness);
+}
+
+// A spinner: a quarter arc turning once a second.
+void draw_spinner(Frame& frame, ImVec2 centre, float radius, Millis now) {
+  const float turn = static_cast<float>(now % 1000) / 1000.0f * 2 * IM_PI;
+  frame.draw()->AddCircle(centre, radius, theme::kPanel, 48, frame.px(8));
+  frame.draw()->PathArcTo(centre, radius, turn, turn + IM_PI * 0.6f, 24);
+  frame.draw()->PathStroke(theme::kAccent, 0, frame.px(8));
+}
+
+std::string seconds_text(Millis now, Millis until) {
+  return std::to_string(std::max<std::int64_t>(seconds_left(now, until), 1));
+}
+
+}  // namespace
+
+// --- Frame-wide ---
+
+void Screens::draw(Frame& frame, Flow& flow, const Clock& clock,
+                   const std::vector<TypedKey>& keys) {
+  if (flow.screen() != last_screen_) {
+    last_screen_ = flow.screen();
+    screen_since_ = clock.now;
+    pair_digits_.clear();
+  }
+  refresh_codes(flow);
+  frame.draw()->AddRectFilled(ImVec2(0, 0), frame.size(), theme::kBackground);
+
+  const bool overlay = flow.overlay() != Overlay::None;
+  frame.set_interactive(!overlay);
+  const std::vector<TypedKey> none;
+  const auto& screen_keys = overlay ? none : keys;
+  switch (flow.screen()) {
+    case Screen::Loading: loading(frame); break;
+    case Screen::Pair: pair(frame, flow, clock, screen_keys); break;
+    case Screen::Welcome: welcome(frame, flow, clock); break;
+    case Screen::Details: details(frame, flow, clock, screen_keys); break;
+    case Screen::Issuing: issuing(frame, flow, clock); break;
+    case Screen::Pass: pass(frame, flow, clock); break;
+    case Screen::Entered: entered(frame, flow, clock); break;
+    case Screen::Expired: expired(frame, flow, clock); break;
+    case Screen::Problem: problem(frame, flow, clock); break;
+  }
+  frame.set_interactive(true);
+  if (flow.overlay() == Overlay::StillThere) still_there(frame, flow, clock);
+}
+
+bool Screens::animating(const Flow& flow) const {
+  return flow.screen() == Screen::Issuing || flow.screen() == Screen::Loading;
+}
+
+void Screens::forget_gl() {
+  forget_qr_program();
+  pass_code_.forget_gl();
+  url_code_.forget_gl();
+}
+
+void Screens::refresh_codes(const Flow& flow) {
+  // Decode be-in's image once per pass, not once per frame.
+  if (flow.pass_serial() == pass_serial_) return;
+  pass_serial_ = flow.pass_serial();
+  pass_code_.clear();
+  url_code_.clear();
+  if (const auto grid = grid_from_png(flow.pass().qr_png)) pass_code_.set(*grid);
+  if (const auto grid = grid_from_url(flow.pass().pass_url)) url_code_.set(*grid);
+}
+
+// --- Screens ---
+
+void Screens::loading(Frame& frame) {
+  const ImRect area = column(frame);
+  const ImVec2 centre = area.GetCenter();
+  draw_spinner(frame, ImVec2(centre.x, centre.y - frame.px(40)), frame.px(36),
+               static_cast<Millis>(ImGui::GetTime() * 1000));
+  frame.text(frame.fonts().body, ImVec2(area.Min.x, centre.y + frame.px(20)), area.GetWidth(),
+             theme::kMuted, frame.t(Text::Loading), 0.5f);
+}
+
+void Screens::welcome(Frame& frame, Flow& flow, const Clock& clock) {
+  const ImRect area = column(frame);
+  const KioskConfig& config = flow.config();
+  const auto& fonts = frame.fonts();
+
+  // The clock, top right, on the server's time.
+  const std::string time = format_clock(flow.server_now(clock.now), clock.utc_offset_minutes);
+  frame.text(fonts.title, ImVec2(area.Max.x - frame.text_width(fonts.title, time), area.Min.y),
+             0, theme::kMuted, time);
+
+  // The site's name and the one big button.
+  float y = area.Min.y + frame.size().y * 0.18f;
+  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
+                  config.site_name, 0.5f);
+  y += frame.px(12);
+  y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted,
+                  frame.t(Text::TapToStart), 0.5f);
+  y += frame.px(40);
+  const float button_w = std::min(area.GetWidth(), frame.px(560));
+  const ImRect get(area.GetCenter().x - button_w * 0.5f, y, area.GetCenter().x + button_w * 0.5f,
+                   y + frame.tx(120));
+  if (frame.button("get_pass", get, frame.t(Text::GetPass), ButtonStyle::Primary,
+                   fonts.title)) {
+    flow.get_pass(clock.now);
+  }
+
+  // Languages the site offers (all four when it does not say), and the larger-text choice.
+  std::vector<Lang> langs;
+  for (const auto& code : config.languages) {
+    if (const auto lang = lang_from_code(code)) langs.push_back(*lang);
+  }
+  if (langs.empty()) langs = {Lang::En, Lang::De, Lang::Fr, Lang::Es};
+  const float gap = frame.px(12), h = frame.px(72);
+  const float lang_w = std::min(frame.px(180), (area.GetWidth() - gap * 3) / 4);
+  const float row_w = lang_w * static_cast<float>(langs.size()) +
+                      gap * static_cast<float>(langs.size() - 1);
+  float x = area.GetCenter().x - row_w * 0.5f;
+  const float lang_y = area.Max.y - h * 2 - gap * 2;
+  for (Lang lang : langs) {
+    const ImRect rect(x, lang_y, x + lang_w, lang_y + h);
+    const auto style = lang == flow.language() ? ButtonStyle::Selected : ButtonStyle::Quiet;
+    if (frame.button(std::string("lang.") + lang_code(lang), rect, lang_endonym(lang), style,
+                     fonts.body)) {
+      flow.choose_language(lang);
+    }
+    x += lang_w + gap;
+  }
+  const float large_w = std::min(area.GetWidth(), frame.px(360));
+  const ImRect large(area.GetCenter().x - large_w * 0.5f, area.Max.y - h,
+                     area.GetCenter().x + large_w * 0.5f, area.Max.y);
+  if (frame.button("large_text", large, frame.t(Text::LargerText),
+                   flow.large_text() ? ButtonStyle::Selected : ButtonStyle::Quiet, fonts.body)) {
+    flow.toggle_large_text();
+  }
+}
+
+void Screens::details(Frame& frame, Flow& flow, const Clock& clock,
+                      const std::vector<TypedKey>& keys) {
+  // A physical keyboard types too.
+  for (const auto& key : keys) {
+    if (key.character) {
+      flow.name().type_char(key.character);
+    } else if (key.name == "Backspace") {
+      flow.name().backspace();
+    } else if (key.name == "Enter") {
+      flow.confirm(clock.now);
+    } else if (key.name == "Escape") {
+      flow.cancel(clock.now);
+    }
+  }
+  if (flow.screen() != Screen::Details) return;
+
+  const auto& fonts = frame.fonts();
+  const float margin = frame.px(24);
+  // Portrait: one column, the keyboard at the bottom. Landscape: name and keyboard on the
+  // left, the choices and the buttons on the right.
+  const float kb_w = frame.portrait() ? frame.size().x - 2 * margin
+                                      : std::min(frame.px(780), frame.size().x * 0.6f);
+  const ImRect left(margin, margin, margin + kb_w, frame.size().y - margin);
+  const ImRect right = frame.portrait()
+                           ? left
+                           : ImRect(left.Max.x + margin * 1.5f, margin,
+                                    frame.size().x - margin, frame.size().y - margin);
+
+  float y = left.Min.y;
+  y += frame.text(fonts.button, ImVec2(left.Min.x, y), left.GetWidth(), theme::kText,
+                  frame.t(Text::YourName));
+  y += frame.px(8);
+
+  // The name field: what was typed, a steady caret (no blink: it costs frames).
+  const ImRect field(left.Min.x, y, left.Max.x, y + frame.tx(76));
+  frame.hit("name_field", field);
+  frame.draw()->AddRectFilled(field.Min, field.Max, theme::kWhite, frame.px(8));
+  const std::string& typed = flow.name().text();
+  const float text_x = field.Min.x + frame.px(16);
+  const float text_y = field.GetCenter().y - fonts.title->FontSize * 0.5f;
+  if (typed.empty()) {
+    frame.text(fonts.body, ImVec2(text_x + frame.px(6), field.GetCenter().y -
+                                                        fonts.body->FontSize * 0.5f),
+               0, IM_COL32(0x55, 0x5F, 0x70, 0xFF), frame.t(Text::NamePlaceholder));
+  } else {
+    frame.text(fonts.title, ImVec2(text_x, text_y), 0, theme::kBlack, typed);
+  }
+  const float caret_x = text_x + frame.text_width(fonts.title, typed) + frame.px(2);
+  frame.draw()->AddRectFilled(ImVec2(caret_x, text_y + frame.px(4)),
+                              ImVec2(caret_x + frame.px(3), text_y + fonts.title->FontSize),
+                              theme::kBlack);
+  y = field.Max.y + frame.px(8);
+
+  // What is still missing, in one line.
+  static const Text issue_text[] = {Text::NameEmpty,   Text::NameEmpty,     Text::NameBadChar,
+                                    Text::NameTooLong, Text::ChoosePurpose, Text::ChooseDoor};
+  if (flow.form_issue() != FormIssue::None) {
+    const std::string message = fill(frame.t(issue_text[static_cast<int>(flow.form_issue())]),
+                                     {{"max", std::to_string(kNameMaxChars)}});
+    frame.text(fonts.body, ImVec2(left.Min.x, y), left.GetWidth(), theme::kError, message);
+  }
+  y += fonts.body->FontSize * 2 + frame.px(4);
+
+  // The keyboard: under the field in landscape, at the bottom in portrait.
+  const float kb_h = keyboard_height(frame, kb_w);
+  const float kb_y = frame.portrait() ? left.Max.y - kb_h : y;
+  if (keyboard_view(frame, ImRect(left.Min.x, kb_y, left.Max.x, kb_y + kb_h), flow.name())) {
+    flow.confirm(clock.now);
+    if (flow.screen() != Screen::Details) return;
+  }
+
+  const ImRect choices = frame.portrait()
+                             ? ImRect(left.Min.x, y, left.Max.x, kb_y - frame.px(24))
+                             : right;
+  details_choices(frame, flow, clock, choices);
+}
+
+void Screens::details_choices(Frame& frame, Flow& flow, const Clock& clock, ImRect area) {
+  const auto& fonts = frame.fonts();
+  const KioskConfig& config = flow.config();
+  const float gap = frame.px(12);
+  float y = area.Min.y;
+
+  // Purpose tiles, wrapped over as many rows as needed.
+  y += frame.text(fonts.button, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
+                  frame.t(Text::Purpose));
+  y += frame.px(8);
+  const int per_row = frame.portrait() ? 4 : 2;
+  const float tile_w = (area.GetWidth() - gap * static_cast<float>(per_row - 1)) /
+                       static_cast<float>(per_row);
+  const float tile_h = frame.tx(68);
+  for (std::size_t i = 0; i < config.purposes.size(); ++i) {
+    const auto& option = config.purposes[i];
+    const float x = area.Min.x + static_cast<float>(i % per_row) * (tile_w + gap);
+    const float row_y = y + static_cast<float>(i / per_row) * (tile_h + gap);
+    const auto style = option.id == flow.purpose() ? ButtonStyle::Selected : ButtonStyle::Quiet;
+    if (frame.button("purpose." + option.id, ImRect(x, row_y, x + tile_w, row_y + tile_h),
+                     purpose_label(frame, option), style, fonts.body)) {
+      flow.choose_purpose(option.id);
+    }
+  }
+  const std::size_t purpose_rows = (config.purposes.size() + per_row - 1) / per_row;
+  y += static_cast<float>(purpose_rows) * (tile_h + gap) + frame.px(8);
+
+  // Door tiles with name and location, only when there is a choice.
+  if (config.doors.size() > 1) {
+    y += frame.text(fonts.button, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
+                    frame.t(Text::Door));
+    y += frame.px(8);
+    const float door_h = frame.tx(84);
+    for (std::size_t i = 0; i < config.doors.size(); ++i) {
+      const Door& door = config.doors[i];
+      const float x = area.Min.x + static_cast<float>(i % 2) * (area.GetWidth() + gap) * 0.5f;
+      const float row_y = y + static_cast<float>(i / 2) * (door_h + gap);
+      const ImRect rect(x, row_y, x + (area.GetWidth() - gap) * 0.5f, row_y + door_h);
+      const auto style = door.id == flow.door_id() ? ButtonStyle::Selected : ButtonStyle::Quiet;
+      if (frame.button("door." + door.id, rect, "", style)) flow.choose_door(door.id);
+      const float text_w = rect.GetWidth() - frame.px(16);
+      frame.text(fonts.button, ImVec2(rect.Min.x + frame.px(8), rect.Min.y + frame.px(8)),
+                 text_w, theme::kText, door.name, 0.5f);
+      frame.text(fonts.small, ImVec2(rect.Min.x + frame.px(8), rect.Max.y - frame.px(8) -
+                                                                 fonts.small->FontSize),
+                 text_w, theme::kMuted, door.location, 0.5f);
+    }
+    y += static_cast<float>((config.doors.size() + 1) / 2) * (door_h + gap);
+  }
+
+  // What is stored, then Cancel and Confirm at the bottom of the area.
+  const ButtonPair buttons = bottom_buttons(frame, area);
+  const std::string note = fill(frame.t(Text::StorageNote),
+                                {{"days", std::to_string(config.retention_days)}});
+  const float note_h = frame.text_height(fonts.small, area.GetWidth(), note);
+  frame.text(fonts.small, ImVec2(area.Min.x, buttons.left.Min.y - note_h - frame.px(12)),
+             area.GetWidth(), theme::kMuted, note);
+  if (frame.button("cancel", buttons.left, frame.t(Text::Cancel), ButtonStyle::Secondary)) {
+    flow.cancel(clock.now);
+  } else if (frame.button("confirm", buttons.right, frame.t(Text::Confirm),
+                          ButtonStyle::Primary)) {
+    flow.confirm(clock.now);
+  }
+}
+
+void Screens::issuing(Frame& frame, Flow& flow, const Clock& clock) {
+  const ImRect area = column(frame, 600);
+  const ImVec2 centre = area.GetCenter();
+  draw_spinner(frame, ImVec2(centre.x, centre.y - frame.px(80)), frame.px(48), clock.now);
+  frame.text(frame.fonts().title, ImVec2(area.Min.x, centre.y + frame.px(10)), area.GetWidth(),
+             theme::kText, frame.t(Text::Issuing), 0.5f);
+  const float w = std::min(area.GetWidth(), frame.px(320));
+  const ImRect cancel(centre.x - w * 0.5f, area.Max.y - frame.px(80), centre.x + w * 0.5f,
+                      area.Max.y);
+  if (frame.button("cancel", cancel, frame.t(Text::Cancel), ButtonStyle::Secondary)) {
+    flow.cancel(clock.now);
+  }
+}
+
+void Screens::pass(Frame& frame, Flow& flow, const Clock& clock) {
+  const float margin = frame.px(kMargin);
+  const ImVec2 size = frame.size();
+  const float shorter = std::min(size.x, size.y);
+
+  // The code: about 72% of the shorter side (never under 60%), whole pixels per module.
+  const int scale = std::max(1, static_cast<int>(shorter * 0.72f) / std::max(1, pass_code_.side()));
+  const float code_px = static_cast<float>(scale * pass_code_.side());
+  ImVec2 code_pos;
+  ImRect info;
+  if (frame.portrait()) {
+    code_pos = ImVec2((size.x - code_px) * 0.5f, margin + frame.px(8));
+    info = ImRect(margin, code_pos.y + code_px + frame.px(16), size.x - margin, size.y - margin);
+  } else {
+    code_pos = ImVec2(margin, (size.y - code_px) * 0.5f);
+    info = ImRect(code_pos.x + code_px + margin * 1.5f, margin, size.x - margin,
+                  size.y - margin);
+  }
+  pass_code_.draw(frame.draw(), code_pos, scale);
+  pass_info(frame, flow, clock, info);
+}
+
+void Screens::pass_info(Frame& frame, Flow& flow, const Clock& clock, ImRect area) {
+  const auto& fonts = frame.fonts();
+  const IssuedPass& pass = flow.pass();
+  const Millis server_now = flow.server_now(clock.now);
+  float y = area.Min.y;
+
+  // Door, then the countdown as a draining ring with mm:ss in it.
+  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
+                  pass.pod.name, 0.5f);
+  y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted,
+                  pass.pod.location, 0.5f);
+  y += frame.px(12);
+  const Millis validity = pass.issued_at_ms > 0 && pass.expires_at_ms > pass.issued_at_ms
+                              ? pass.expires_at_ms - pass.issued_at_ms
+                              : flow.config().pass_validity_seconds * 1000LL;
+  const Millis remaining = std::max<Millis>(0, pass.expires_at_ms - server_now);
+  const float radius = frame.portrait() ? frame.px(46) : frame.px(64);
+  const bool small_pass_code = !url_code_.empty();
+  // With a second code for the phone, the ring sits left of it; otherwise it is centred.
+  const float ring_x = small_pass_code ? area.Min.x + radius + frame.px(8) : area.GetCenter().x;
+  const ImVec2 ring_centre(ring_x, y + radius + frame.px(6));
+  const float fraction = static_cast<float>(remaining) / static_cast<float>(std::max<Millis>(1, validity));
+  draw_ring(frame, ring_centre, radius, fraction,
+            remaining < 30000 ? theme::kError : theme::kAccent);
+  const std::string countdown = format_countdown(remaining);
+  frame.text(fonts.button,
+             ImVec2(ring_centre.x - frame.text_width(fonts.button, countdown) * 0.5f,
+                    ring_centre.y - fonts.button->FontSize * 0.5f),
+             0, theme::kText, countdown);
+  if (small_pass_code) {
+    // The pass page's code, smaller, to carry the pass on a phone.
+    const int url_scale = std::max(1, static_cast<int>(radius * 2.4f) / url_code_.side());
+    const float url_px = static_cast<float>(url_scale * url_code_.side());
+    const float text_x = ring_x + radius + frame.px(24);
+    const float text_w = area.Max.x - url_px - frame.px(16) - text_x;
+    url_code_.draw(frame.draw(), ImVec2(area.Max.x - url_px, y), url_scale);
+    frame.text(fonts.small, ImVec2(text_x, y + frame.px(8)), text_w, theme::kMuted,
+               frame.t(Text::PassTakeAlong));
+    y += std::max(url_px, radius * 2 + frame.px(12)) + frame.px(12);
+  } else {
+    y += radius * 2 + frame.px(24);
+  }
+
+  // What to do, or that contact is lost (the code still works at the door).
+  const std::string instruction = fill(frame.t(Text::PassShowAtDoor), {{"door", pass.pod.name}});
+  y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText, instruction,
+                  0.5f);
+  if (flow.lost_contact()) {
+    y += frame.px(8);
+    frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kError,
+               frame.t(Text::PassLostContact), 0.5f);
+  }
+  const float w = std::min(area.GetWidth(), frame.px(320));
+  const ImRect cancel(area.GetCenter().x - w * 0.5f, area.Max.y - frame.px(72),
+                      area.GetCenter().x + w * 0.5f, area.Max.y);
+  if (frame.button("cancel", cancel, frame.t(Text::Cancel), ButtonStyle::Secondary)) {
+    flow.cancel(clock.now);
+  }
+}
+
+void Screens::entered(Frame& frame, Flow& flow, const Clock& clock) {
+  const ImRect area = column(frame, 700);
+  const auto& fonts = frame.fonts();
+  float y = area.Min.y + frame.size().y * 0.25f;
+  const std::string title = fill(frame.t(Text::EnteredTitle), {{"name", flow.guest_name()}});
+  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText, title, 0.5f);
+  y += frame.px(16);
+  const Door* door = find_door(flow.config(), flow.pass().pod.id);
+  const std::string where = door ? door->name : flow.pass().pod.name;
+  const std::string line = fill(frame.t(Text::EnteredAt),
+                                {{"door", where},
+                                 {"time", format_clock(flow.entered_at_ms(),
+                                                       clock.utc_offset_minutes)}});
+  frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted, line, 0.5f);
+  const float w = std::min(area.GetWidth(), frame.px(360));
+  const ImRect done(area.GetCenter().x - w * 0.5f, area.Max.y - frame.px(90),
+                    area.GetCenter().x + w * 0.5f, area.Max.y);
+  if (frame.button("done", done, frame.t(Text::Done), ButtonStyle::Primary)) {
+    flow.finish(clock.now);
+  }
+}
+
+void Screens::expired(Frame& frame, Flow& flow, const Clock& clock) {
+  const ImRect area = column(frame, 700);
+  const auto& fonts = frame.fonts();
+  float y = area.Min.y + frame.size().y * 0.22f;
+  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
+                  frame.t(Text::ExpiredTitle), 0.5f);
+  y += frame.px(16);
+  frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted,
+             frame.t(Text::ExpiredBody), 0.5f);
+  const ButtonPair buttons = bottom_buttons(frame, area, 90);
+  if (frame.button("finish", buttons.left, frame.t(Text::Finish), ButtonStyle::Secondary)) {
+    flow.finish(clock.now);
+  } else if (frame.button("new_pass", buttons.right, frame.t(Text::NewPass),
+                          ButtonStyle::Primary)) {
+    flow.new_pass(clock.now);
+  }
+}
+
+void Screens::problem(Frame& frame, Flow& flow, const Clock& clock) {
+  const ImRect area = column(frame, 700);
+  const auto& fonts = frame.fonts();
+  float y = area.Min.y + frame.size().y * 0.18f;
+  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
+                  frame.t(Text::ProblemTitle), 0.5f);
+  y += frame.px(20);
+
+  // One human sentence for the kind of failure, then what the guest can do.
+  static const Text what[] = {Text::ProblemUnreachable, Text::ProblemDoor,
+                              Text::ProblemRateLimited, Text::ProblemNotAuthorized,
+                              Text::ProblemUnexpected};
+  const Millis wait_until = std::max(flow.retry_at(), flow.rate_limit_until());
+  const std::string sentence = fill(frame.t(what[static_cast<int>(flow.problem())]),
+                                    {{"seconds", seconds_text(clock.now, wait_until)}});
+  y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText, sentence,
+                  0.5f);
+  y += frame.px(12);
+  const bool ask_desk = flow.problem() == ProblemKind::NotAuthorized ||
+                        flow.problem() == ProblemKind::DoorUnavailable;
+  y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted,
+                  frame.t(ask_desk ? Text::ProblemAskDesk : Text::ProblemHelp), 0.5f);
+  y += frame.px(12);
+  if (flow.retry_at() > clock.now) {
+    y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted,
+                    fill(frame.t(Text::RetryingIn),
+                         {{"seconds", seconds_text(clock.now, flow.retry_at())}}),
+                    0.5f);
+  }
+  if (!flow.problem_reference().empty()) {
+    frame.text(fonts.small, ImVec2(area.Min.x, y + frame.px(12)), area.GetWidth(), theme::kMuted,
+               fill(frame.t(Text::StaffReference), {{"ref", flow.problem_reference()}}), 0.5f);
+  }
+
+  // Cancel only where there is a Welcome to go back to.
+  const ButtonPair buttons = bottom_buttons(frame, area, 90);
+  const ImRect retry = flow.has_config() ? buttons.right
+                                         : ImRect(buttons.left.Min, buttons.right.Max);
+  if (flow.has_config() &&
+      frame.button("cancel", buttons.left, frame.t(Text::Cancel), ButtonStyle::Secondary)) {
+    flow.cancel(clock.now);
+  } else if (frame.button("retry", retry, frame.t(Text::Retry), ButtonStyle::Primary)) {
+    flow.retry(clock.now);
+  }
+}
+
+void Screens::pair(Frame& frame, Flow& flow, const Clock& clock,
+                   const std::vector<TypedKey>& keys) {
+  for (const auto& key : keys) {
+    if (key.character >= '0' && key.character <= '9' && pair_digits_.size() < 8) {
+      pair_digits_ += static_cast<char>(key.character);
+    } else if (key.name == "Backspace" && !pair_digits_.empty()) {
+      pair_digits_.pop_back();
+    }
+  }
+  const ImRect area = column(frame, 520);
+  const auto& fonts = frame.fonts();
+  float y = area.Min.y + frame.px(16);
+  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
+                  frame.t(Text::PairTitle), 0.5f);
+  y += frame.px(8);
+  y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted,
+                  frame.t(Text::PairBody), 0.5f);
+  y += frame.px(16);
+
+  // Eight boxes, one per digit.
+  const float box = std::min(frame.px(56), area.GetWidth() / 8 - frame.px(6));
+  const float boxes_w = box * 8 + frame.px(6) * 7;
+  for (int i = 0; i < 8; ++i) {
+    const float x = area.GetCenter().x - boxes_w * 0.5f + static_cast<float>(i) * (box + frame.px(6));
+    frame.draw()->AddRectFilled(ImVec2(x, y), ImVec2(x + box, y + box * 1.2f), theme::kPanel,
+                                frame.px(6));
+    if (i < static_cast<int>(pair_digits_.size())) {
+      const std::string digit(1, pair_digits_[static_cast<std::size_t>(i)]);
+      frame.text(fonts.title, ImVec2(x, y + box * 0.6f - fonts.title->FontSize * 0.5f), box,
+                 theme::kText, digit, 0.5f);
+    }
+  }
+  y += box * 1.2f + frame.px(12);
+
+  std::string issue;
+  if (flow.pair_issue() == Flow::PairIssue::Wrong) issue = frame.t(Text::PairWrong);
+  if (flow.pair_issue() == Flow::PairIssue::Locked && flow.pair_locked_until() > clock.now) {
+    issue = fill(frame.t(Text::PairLocked),
+                 {{"seconds", seconds_text(clock.now, flow.pair_locked_until())}});
+  }
+  y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kError, issue,
+                  0.5f);
+  y += frame.px(16);
+
+  const float pad_h = std::min(area.Max.y - y, frame.px(4 * 88));
+  const ImRect pad(area.Min.x, area.Max.y - pad_h, area.Max.x, area.Max.y);
+  if (digit_pad(frame, pad, pair_digits_, 8, "pair", frame.t(Text::Pair)) &&
+      pair_digits_.size() == 8) {
+    flow.pair_with(pair_digits_, clock.now);
+    pair_digits_.clear();
+  }
+}
+
+void Screens::still_there(Frame& frame, Flow& flow, const Clock& clock) {
+  frame.draw()->AddRectFilled(ImVec2(0, 0), frame.size(), theme::kScrim);
+  const float w = std::min(frame.size().x - frame.px(48), frame.px(560));
+  const float h = frame.tx(300);
+  const ImVec2 c(frame.size().x * 0.5f, frame.size().y * 0.5f);
+  const ImRect panel(c.x - w * 0.5f, c.y - h * 0.5f, c.x + w * 0.5f, c.y + h * 0.5f);
+  frame.draw()->AddRectFilled(panel.Min, panel.Max, theme::kPanel, frame.px(16));
+  const auto& fonts = frame.fonts();
+  const float inner = w - frame.px(48);
+  float y = panel.Min.y + frame.px(28);
+  y += frame.text(fonts.title, ImVec2(panel.Min.x + frame.px(24), y), inner, theme::kText,
+                  frame.t(Text::StillThere), 0.5f);
+  y += frame.px(12);
+  frame.text(fonts.body, ImVec2(panel.Min.x + frame.px(24), y), inner, theme::kMuted,
+             fill(frame.t(Text::StillThereBody),
+                  {{"seconds", seconds_text(clock.now, flow.overlay_until())}}),
+             0.5f);
+  const ImRect button(panel.Min.x + frame.px(24), panel.Max.y - frame.px(24 + 80),
+                      panel.Max.x - frame.px(24), panel.Max.y - frame.px(24));
+  if (frame.button("continue", button, frame.t(Text::Continue), ButtonStyle::Primary)) {
+    flow.keep_going(clock.now);
+  }
+}
+
+}  // namespace kiosk::ui
