@@ -143,8 +143,9 @@ class Store:
         try:
             # A job that is still queued past its budget fails itself; the extra margin only
             # matters if the disk itself stalls inside a commit.
-            return await asyncio.wait_for(asyncio.shield(future), budget + 0.3)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(budget + 0.3):
+                return await asyncio.shield(future)
+        except TimeoutError:
             raise StoreUnavailable("the store did not commit in time") from None
 
     def write_sync(self, fn: Callable[[sqlite3.Connection], T], budget: float = 2.5) -> T:

@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""Measure the webhook receiver and the waiting kiosks against serve.py on loopback.
+
+Starts `serve.py simulate` and serve.py in real mode against it (temporary store), then prints:
+  1. time to 200 (p50, p99) for N signed deliveries sent 50 at a time, and whether every
+     acknowledged delivery is in the store afterwards (goal: p99 <= 25 ms);
+  2. latency from a webhook to the answer of a waiting GET /api/passes/{id}?wait=25 (p50, p95;
+     goal p95 <= 20 ms) beside what a kiosk polling once a second sees, in the same run;
+  3. K waiting kiosks and 20 deliveries a second for S seconds: errors, and the server's peak
+     resident memory (VmHWM, what `/usr/bin/time -v` calls maximum resident set size; goal
+     no errors and <= 100 MB).
+
+Usage: bench/webhooks.py [--quick] [--deliveries 2000] [--kiosks 200] [--seconds 60]
+The bench process competes with the server for the same 2 cores; figures include that.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "server"))
+
+from server_harness import (MAIN_ENTRANCE, WEBHOOK_SECRET, Backend, Simulator,  # noqa: E402
+                            envelope, sign)
+
+BENCH_LIMITS = {"KIOSK_PASSES_PER_MINUTE": "1000", "KIOSK_PASSES_PER_DAY": "100000",
+                "KIOSK_SERVER_PASSES_PER_MINUTE": "10000",
+                "KIOSK_SERVER_PASSES_PER_DAY": "1000000"}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def signed(body: bytes) -> dict[str, str]:
+    stamp = int(time.time() * 1000)
+    return {"content-type": "application/json", "x-platform-timestamp": str(stamp),
+            "x-platform-signature": sign(WEBHOOK_SECRET, stamp, body)}
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Bench:
+    def __init__(self, backend: Backend, session: aiohttp.ClientSession) -> None:
+        self.backend = backend
+        self.session = session
+        self.auth = {"Authorization": f"Bearer {backend.token}"}
+
+    async def deliver(self, body: bytes) -> int:
+        async with self.session.post(self.backend.url + "/bein-webhooks", data=body,
+                                     headers=signed(body)) as answer:
+            await answer.read()
+            return answer.status
+
+    async def new_pass(self) -> str:
+        body = {"pod_id": MAIN_ENTRANCE, "guest_name": "Bench Guest", "purpose": "visit",
+                "language": "en"}
+        async with self.session.post(self.backend.url + "/api/passes", json=body,
+                                     headers=self.auth) as answer:
+            data = await answer.json()
+            if answer.status != 201:
+                raise RuntimeError(f"POST /api/passes answered {answer.status}: {data}")
+            return data["request_id"]
+
+    async def status(self, request_id: str, wait: float) -> str:
+        async with self.session.get(f"{self.backend.url}/api/passes/{request_id}?wait={wait:g}",
+                                    headers=self.auth) as answer:
+            data = await answer.json()
+            if answer.status != 200:
+                raise RuntimeError(f"GET /api/passes answered {answer.status}: {data}")
+            return data["status"]
+
+    # 1. Acknowledgement time --------------------------------------------------------------
+    async def acknowledgements(self, count: int, concurrency: int = 50) -> None:
+        bodies = [envelope(f"bein_ack{i}", envelope_id=str(uuid.uuid4())) for i in range(count)]
+        pending = list(enumerate(bodies))
+        times: list[float] = []
+        acknowledged: list[int] = []
+        failures: list[int] = []
+
+        async def worker() -> None:
+            while pending:
+                index, body = pending.pop()
+                started = time.perf_counter()
+                status = await self.deliver(body)
+                times.append((time.perf_counter() - started) * 1000)
+                (acknowledged if status == 200 else failures).append(index)
+
+        # Warm up: open the keep-alive connections (be-in keeps its own), untimed but checked.
+        warm_up = [envelope(f"bein_warm{i}") for i in range(concurrency)]
+        assert await asyncio.gather(*(self.deliver(b) for b in warm_up)) == [200] * concurrency
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+        ids = {json.loads(bodies[i])["id"] for i in acknowledged}
+        conn = sqlite3.connect(f"file:{self.backend.db_path}?mode=ro", uri=True)
+        stored = {row[0] for row in conn.execute("SELECT envelope_id FROM deliveries")}
+        conn.close()
+        missing = len(ids - stored)
+        print(f"1. {count} signed deliveries, {concurrency} concurrent: time to 200 "
+              f"p50 {percentile(times, 0.5):.1f} ms, p99 {percentile(times, 0.99):.1f} ms, "
+              f"max {max(times):.1f} ms ({count / elapsed:.0f}/s); {len(acknowledged)} "
+              f"acknowledged, {len(failures)} refused, {missing} acknowledged but missing "
+              "from the store")
+
+    # 2. Webhook to waiting kiosk ----------------------------------------------------------
+    async def wake_latency(self, trials: int) -> None:
+        waiting_ms: list[float] = []
+        polling_ms: list[float] = []
+        for _ in range(trials):
+            waited, polled = await self.new_pass(), await self.new_pass()
+            answered: dict[str, float] = {}
+
+            async def long_poll() -> None:
+                await self.status(waited, 25)
+                answered["wait"] = time.perf_counter()
+
+            async def poll_every_second() -> None:
+                # A kiosk that polls once a second, at a phase unrelated to the scan.
+                await asyncio.sleep(random.random())
+                while await self.status(polled, 0) == "pending":
+                    await asyncio.sleep(1.0)
+                answered["poll"] = time.perf_counter()
+
+            tasks = [asyncio.create_task(long_poll()), asyncio.create_task(poll_every_second())]
+            await asyncio.sleep(0.3 + random.random() * 0.5)
+            sent = time.perf_counter()
+            statuses = await asyncio.gather(self.deliver(envelope(waited)),
+                                            self.deliver(envelope(polled)))
+            assert statuses == [200, 200], statuses
+            await asyncio.gather(*tasks)
+            waiting_ms.append((answered["wait"] - sent) * 1000)
+            polling_ms.append((answered["poll"] - sent) * 1000)
+        print(f"2. webhook sent -> waiting GET answered ({trials} trials): "
+              f"p50 {percentile(waiting_ms, 0.5):.1f} ms, p95 {percentile(waiting_ms, 0.95):.1f}"
+              f" ms; a kiosk polling once a second: p50 {percentile(polling_ms, 0.5):.0f} ms, "
+              f"p95 {percentile(polling_ms, 0.95):.0f} ms")
+
+    # 3. Many waiting kiosks under steady deliveries ---------------------------------------
+    async def soak(self, kiosks: int, seconds: float, rate: float = 20.0) -> None:
+        errors: list[str] = []
+        waiting: set[str] = set()
+        entries = 0
+        stop = time.monotonic() + seconds
+
+        async def kiosk() -> None:
+            request_id = await self.new_pass()
+            while time.monotonic() < stop:
+                waiting.add(request_id)
+                try:
+                    state = await self.status(request_id, 25)
+                except Exception as error:  # counted, the kiosk carries on
+                    errors.append(f"GET: {error}")
+                    await asyncio.sleep(1)
+                    continue
+                if state == "entered" and time.monotonic() < stop:
+                    waiting.discard(request_id)
+                    try:
+                        request_id = await self.new_pass()
+                    except Exception as error:
+                        errors.append(f"POST: {error}")
+                        await asyncio.sleep(1)
+
+        async def door() -> None:
+            nonlocal entries
+            tick = time.monotonic()
+            while time.monotonic() < stop:
+                # Mostly guests of waiting kiosks; some entries for other partners' passes.
+                chosen = random.choice(sorted(waiting)) if waiting and random.random() < 0.8 \
+                    else f"bein_other{random.random()}"
+                waiting.discard(chosen)
+                try:
+                    status = await self.deliver(envelope(chosen))
+                    entries += status == 200
+                    if status != 200:
+                        errors.append(f"webhook {status}")
+                except Exception as error:
+                    errors.append(f"webhook: {error}")
+                tick += 1 / rate
+                await asyncio.sleep(max(0.0, tick - time.monotonic()))
+
+        before = peak_rss_mb(self.backend.process.pid)
+        ramp = [asyncio.create_task(kiosk()) for _ in range(kiosks)]
+        await asyncio.sleep(1.0)
+        await asyncio.gather(door(), *ramp)
+        print(f"3. {kiosks} waiting kiosks, {rate:.0f} deliveries/s for {seconds:.0f} s: "
+              f"{entries} deliveries acknowledged, {len(errors)} errors"
+              f"{' (' + '; '.join(errors[:3]) + ')' if errors else ''}; server peak RSS "
+              f"{peak_rss_mb(self.backend.process.pid):.1f} MB (at start {before:.1f} MB)")
+
+
+async def run(args: argparse.Namespace, backend: Backend) -> None:
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=40)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        bench = Bench(backend, session)
+        await bench.acknowledgements(args.deliveries)
+        await bench.wake_latency(args.trials)
+        await bench.soak(args.kiosks, args.seconds)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a short smoke run")
+    parser.add_argument("--deliveries", type=int, default=2000)
+    parser.add_argument("--trials", type=int, default=40)
+    parser.add_argument("--kiosks", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    if args.quick:
+        args.deliveries, args.trials, args.kiosks, args.seconds = 200, 5, 20, 5.0
+    with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as folder:
+        work = Path(folder)
+        simulator = Simulator(work).start()
+        backend = Backend(work, simulator, **BENCH_LIMITS)
+        try:
+            backend.start()
+            backend.pair("Bench kiosk")
+            asyncio.run(run(args, backend))
+        finally:
+            backend.stop()
+            simulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
