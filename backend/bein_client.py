@@ -20,7 +20,7 @@ log = logging.getLogger("kiosk.bein")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_PNG = 512 * 1024
 MAX_JSON = 256 * 1024
-REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")  # the kiosk keeps 64 at most
 
 
 class UpstreamError(Exception):

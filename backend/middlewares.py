@@ -15,6 +15,7 @@ from .errors import ApiError, new_reference, safe_path
 log = logging.getLogger("kiosk.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 JSON_PREFIXES = ("/api/", "/bein-webhooks", "/sim/")
+ALLOWED_HEADERS = "Authorization, Content-Type, X-Staff-Session"
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
               415: "unsupported_media_type"}
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' "
@@ -76,7 +77,7 @@ def origin_middleware(settings: Settings) -> Callable[..., Awaitable[web.StreamR
         cors = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             cors.update({"Access-Control-Allow-Methods": "GET, POST",
-                         "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Staff-Session",
+                         "Access-Control-Allow-Headers": ALLOWED_HEADERS,
                          "Access-Control-Max-Age": "600"})
             return web.Response(status=204, headers=cors)
         try:
