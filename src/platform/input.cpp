@@ -3,6 +3,7 @@
 #include <emscripten/html5.h>
 
 #include <cfloat>
+#include <cmath>
 #include <cstring>
 
 #include "imgui.h"
@@ -117,7 +118,9 @@ bool Input::feed_imgui(float pixel_ratio) {
   // press and a release in separate frames. So each frame takes at most one button change.
   while (!queue_.empty()) {
     const PointerEvent event = queue_.front();
-    const ImVec2 pos(event.x * pixel_ratio, event.y * pixel_ratio);
+    // Whole pixels, as ImGui floors MousePos itself: otherwise the comparison below never
+    // matches at fractional pixel ratios and the press waits forever.
+    const ImVec2 pos(std::floor(event.x * pixel_ratio), std::floor(event.y * pixel_ratio));
     if (event.kind == kMove) {
       io.MousePos = pos;
       queue_.erase(queue_.begin());
