@@ -162,3 +162,22 @@ def test_pass_page_link_when_public_url_is_set(start_backend) -> None:
     assert b"J\xc3\xb6rg" not in page.raw
     assert backend.request("GET", "/p/" + "A" * 32).status == 404
     assert token not in backend.log()
+
+
+def test_names_older_than_the_retention_period_are_removed(start_backend, sim) -> None:
+    backend = start_backend(sim, KIOSK_RETENTION_DAYS="1")
+    backend.pair()
+    old, fresh = backend.new_pass(name="Old Guest").body, backend.new_pass(name="New").body
+    backend.stop()
+    import sqlite3
+    conn = sqlite3.connect(backend.db_path)
+    conn.execute("UPDATE passes SET issued_at_ms = issued_at_ms - 2 * 86400000 "
+                 "WHERE request_id = ?", (old["request_id"],))
+    conn.commit()
+    conn.close()
+    backend.start()
+    time.sleep(0.5)
+    assert backend.count("SELECT count(*) FROM passes WHERE guest_name IS NULL "
+                         "AND request_id = ?", old["request_id"]) == 1
+    assert backend.count("SELECT count(*) FROM passes WHERE guest_name = 'New'") == 1
+    assert backend.count("SELECT count(*) FROM passes") == 2
