@@ -95,6 +95,8 @@ async def start_server(settings: Settings, host: str, port: int, web_dir: Path,
     runner = web.AppRunner(build_app(services, web_dir), access_log_class=AccessLogger,
                            handle_signals=False)
     await runner.setup()
+    # Shortcoming: aiohttp 3.8 has no time limit for reading request headers, so a client that
+    # sends headers very slowly holds a connection; a reverse proxy's header timeout fixes that.
     site = web.TCPSite(runner, host, port, ssl_context=ssl_context, backlog=1024,
                        shutdown_timeout=2.0)
     await site.start()

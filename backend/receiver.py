@@ -47,7 +47,10 @@ class WebhookReceiver:
                 lambda c: queries.record_delivery(c, body, parsed, verified, received),
                 budget=max(budget, 0.1))
         except StoreUnavailable as error:
-            log.error("webhook NOT stored, answered 503 (replay it from be-in): envelope=%s "
+            # If the commit lands after the deadline the delivery is kept anyway, and be-in's
+            # replay of it is then a harmless duplicate.
+            log.error("webhook NOT stored in time, answered 503 (replay it from be-in): "
+                      "envelope=%s "
                       "request=%s: %s", parsed.envelope_id,
                       parsed.entry.request_id if parsed.entry else None, error)
             raise ApiError("store_unavailable", "the delivery could not be stored") from None
