@@ -24,6 +24,7 @@ namespace kiosk {
 namespace {
 
 constexpr const char* kCanvas = "#canvas";
+constexpr const char* kGlslVersion = "#version 300 es";
 constexpr int kSettleFrames = 3;            // frames after input so ImGui's states settle
 constexpr int kContextReturnMs = 5000;      // reload when a lost context stays lost
 constexpr float kLargeTextFactor = 1.3f;
@@ -254,8 +255,10 @@ EM_BOOL on_context_restored(int, const void*, void*) {
   platform::cancel_reload();
   app.context_lost = false;
   emscripten_webgl_make_context_current(app.gl);
-  // Every GL object died with the context: rebuild ImGui's and ours from CPU copies.
-  ImGui_ImplOpenGL3_DestroyDeviceObjects();
+  // Every GL object died with the context: rebuild ImGui's and ours from CPU copies. A full
+  // shutdown and init, since DestroyDeviceObjects keeps 1.86's remembered buffer sizes.
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplOpenGL3_Init(kGlslVersion);
   ImGui_ImplOpenGL3_CreateDeviceObjects();
   ImGui::GetIO().Fonts->ClearTexData();
   app.screens.forget_gl();
@@ -314,7 +317,7 @@ int main() {
   io.ConfigInputTextCursorBlink = false;
   io.MouseDoubleClickTime = 0;  // two quick taps are two taps, never a double-click
   ImGui::StyleColorsDark();
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  ImGui_ImplOpenGL3_Init(kiosk::kGlslVersion);
 
   g_app->input.install(kiosk::kCanvas, kiosk::request_frame);
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_FALSE,

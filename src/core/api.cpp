@@ -106,7 +106,7 @@ std::optional<KioskConfig> decode_config(const std::string& body) {
   if (config.doors.empty()) return std::nullopt;  // a kiosk without a door cannot work
 
   config.pass_validity_seconds = get_int(*doc, "pass_validity_seconds", 1, 3600).value_or(300);
-  config.idle_timeout_seconds = get_int(*doc, "idle_timeout_seconds", 10, 3600).value_or(60);
+  config.idle_timeout_seconds = get_int(*doc, "idle_timeout_seconds", 5, 3600).value_or(60);
   config.retention_days = get_int(*doc, "retention_days", 1, 3650).value_or(30);
   config.pass_page = get_bool(*doc, "pass_page").value_or(false);
   config.demo = get_bool(*doc, "demo").value_or(false);
@@ -176,6 +176,54 @@ std::optional<PairResult> decode_pair(const std::string& body) {
   return PairResult{*token, get_string(*doc, "kiosk_name", kMaxLabel).value_or("")};
 }
 
+std::optional<std::string> decode_staff_session(const std::string& body) {
+  const auto doc = parse_object(body);
+  if (!doc) return std::nullopt;
+  const auto session = get_string(*doc, "session", 128);
+  if (!session || session->size() < 16) return std::nullopt;
+  for (char c : *session) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return std::nullopt;  // it goes into a header
+  }
+  return session;
+}
+
+std::optional<StaffOverview> decode_staff_overview(const std::string& body) {
+  const auto doc = parse_object(body);
+  if (!doc) return std::nullopt;
+  StaffOverview overview;
+  if (const auto health = doc->find("health"); health != doc->end() && health->is_object()) {
+    overview.bein = get_string(*health, "bein", 32).value_or("");
+    overview.webhook_secret = get_bool(*health, "webhook_secret").value_or(false);
+    overview.store_writable = get_bool(*health, "store_writable").value_or(false);
+    overview.last_delivery_ms = get_millis(*health, "last_delivery_ms").value_or(0);
+    overview.rejected_last_hour =
+        get_int(*health, "rejected_deliveries_last_hour", 0, 1000000).value_or(0);
+  }
+  if (const auto entries = doc->find("entries"); entries != doc->end() && entries->is_array()) {
+    for (const auto& item : *entries) {
+      if (!item.is_object() || overview.entries.size() >= 20) continue;
+      StaffEntry entry;
+      entry.scanned_at_ms = get_millis(item, "scanned_at_ms").value_or(0);
+      entry.door = get_string(item, "door", kMaxLabel).value_or("");
+      entry.guest_name = get_string(item, "guest_name", kMaxLabel).value_or("");
+      entry.purpose = get_string(item, "purpose", kMaxId).value_or("");
+      entry.late = get_bool(item, "late").value_or(false);
+      overview.entries.push_back(entry);
+    }
+  }
+  if (const auto kiosk = doc->find("kiosk"); kiosk != doc->end() && kiosk->is_object()) {
+    overview.kiosk_name = get_string(*kiosk, "name", kMaxLabel).value_or("");
+    overview.default_language = get_string(*kiosk, "default_language", 8).value_or("");
+    if (const auto doors = kiosk->find("doors"); doors != kiosk->end() && doors->is_array()) {
+      for (const auto& entry : *doors) {
+        if (auto door = get_door(entry)) overview.doors.push_back(*door);
+      }
+    }
+  }
+  return overview;
+}
+
 std::optional<Millis> decode_server_time(const std::string& body) {
   const auto doc = parse_object(body);
   if (!doc) return std::nullopt;
@@ -209,6 +257,8 @@ std::string encode_pair_request(const std::string& code) {
   if (!code.empty()) body["code"] = code;
   return body.dump();
 }
+
+std::string encode_staff_login(const std::string& pin) { return json{{"pin", pin}}.dump(); }
 
 std::string encode_pass_request(const std::string& pod_id, const std::string& guest_name,
                                 const std::string& purpose, const std::string& language) {

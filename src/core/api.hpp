@@ -64,16 +64,38 @@ struct ApiError {
 /// The kinds of failure a guest is told about; each has its own sentence.
 enum class ProblemKind { Unreachable, DoorUnavailable, RateLimited, NotAuthorized, Unexpected };
 
+/// What the staff panel shows (GET /api/staff/overview); names are for staff eyes only.
+struct StaffEntry {
+  Millis scanned_at_ms = 0;
+  std::string door, guest_name, purpose;
+  bool late = false;
+};
+
+struct StaffOverview {
+  std::string bein;  ///< "reachable", "unauthorized", "unreachable" or "demo"
+  bool webhook_secret = false;
+  bool store_writable = false;
+  Millis last_delivery_ms = 0;  ///< 0 = none yet
+  int rejected_last_hour = 0;
+  std::vector<StaffEntry> entries;
+  std::string kiosk_name, default_language;
+  std::vector<Door> doors;
+};
+
 std::optional<KioskConfig> decode_config(const std::string& body);
 std::optional<IssuedPass> decode_issued_pass(const std::string& body);
 std::optional<PassStatus> decode_pass_status(const std::string& body);
 std::optional<PairResult> decode_pair(const std::string& body);
+/// The session of a staff login (64 hex digits).
+std::optional<std::string> decode_staff_session(const std::string& body);
+std::optional<StaffOverview> decode_staff_overview(const std::string& body);
 /// `server_time_ms` of any answer, when present and plausible.
 std::optional<Millis> decode_server_time(const std::string& body);
 /// Reads an error answer; a body that is not the documented shape still yields the status.
 ApiError decode_error(int status, const std::string& body);
 
 std::string encode_pair_request(const std::string& code);
+std::string encode_staff_login(const std::string& pin);
 std::string encode_pass_request(const std::string& pod_id, const std::string& guest_name,
                                 const std::string& purpose, const std::string& language);
 /// The path to wait for a pass; request ids are checked when decoded, so they are path-safe.

@@ -121,7 +121,8 @@ void Flow::go(Screen screen, Millis now) {
   if (screen != Screen::Issuing) cancel_calls(Call::Issue);
   if (screen != Screen::Pass) cancel_calls(Call::Poll);
   screen_ = screen;
-  overlay_ = Overlay::None;
+  // The staff panel stays over screen changes (a retry loop must not close it).
+  if (overlay_ == Overlay::StillThere) overlay_ = Overlay::None;
   last_input_ = now;
   retry_at_ = 0;
   poll_at_ = 0;
@@ -161,7 +162,8 @@ void Flow::get_pass(Millis now) {
   if (screen_ != Screen::Welcome) return;
   name_.clear();
   purpose_ = config_.purposes.size() == 1 ? config_.purposes[0].id : "";
-  door_id_ = config_.doors.size() == 1 ? config_.doors[0].id : "";
+  // The first door (the site's main one) is chosen until the guest picks another tile.
+  door_id_ = config_.doors.empty() ? "" : config_.doors[0].id;
   form_issue_ = FormIssue::None;
   go(Screen::Details, now);
 }
@@ -283,6 +285,9 @@ void Flow::on_answer(int ticket, const HttpAnswer& answer, Millis now) {
       break;
     case Call::Poll:
       on_poll_answer(answer, now);
+      break;
+    default:
+      on_staff_answer(call, answer, now);
       break;
   }
 }
@@ -427,6 +432,105 @@ void Flow::fail(Action action, const ApiError& error, Millis now) {
   }
 }
 
+// --- Staff ---
+
+bool Flow::staff_allowed() const {
+  return screen_ == Screen::Welcome || screen_ == Screen::Pair || screen_ == Screen::Problem ||
+         screen_ == Screen::Loading;
+}
+
+void Flow::open_staff(Millis now) {
+  if (!staff_allowed() || overlay_ != Overlay::None) return;
+  overlay_ = Overlay::Staff;
+  staff_issue_ = StaffIssue::None;
+  staff_session_.clear();
+  staff_overview_.reset();
+  last_input_ = now;
+}
+
+void Flow::staff_login(const std::string& pin, Millis now) {
+  if (overlay_ != Overlay::Staff || staff_locked_until_ > now) return;
+  staff_issue_ = StaffIssue::None;
+  cancel_calls(Call::StaffLogin);
+  send(Call::StaffLogin, "POST", "/api/staff/login", encode_staff_login(pin), 10000);
+}
+
+void Flow::staff_refresh(Millis now) {
+  (void)now;
+  if (staff_session_.empty()) return;
+  cancel_calls(Call::StaffOverview);
+  send(Call::StaffOverview, "GET", "/api/staff/overview", "", 10000);
+  requests_.back().staff_session = staff_session_;
+}
+
+void Flow::staff_unpair(Millis now) {
+  (void)now;
+  if (staff_session_.empty()) return;
+  cancel_calls(Call::StaffUnpair);
+  send(Call::StaffUnpair, "POST", "/api/staff/unpair", "{}", 10000);
+  requests_.back().staff_session = staff_session_;
+}
+
+void Flow::close_staff() {
+  cancel_calls(Call::StaffLogin);
+  cancel_calls(Call::StaffOverview);
+  cancel_calls(Call::StaffUnpair);
+  staff_session_.clear();
+  staff_overview_.reset();  // names of guests leave memory with the panel
+  if (overlay_ == Overlay::Staff) overlay_ = Overlay::None;
+}
+
+bool Flow::take_reload_request() {
+  const bool requested = reload_requested_;
+  reload_requested_ = false;
+  return requested;
+}
+
+void Flow::on_staff_answer(Call call, const HttpAnswer& answer, Millis now) {
+  if (overlay_ != Overlay::Staff) return;
+  const ApiError error = decode_error(answer.status, answer.body);
+  if (is_unpaired(error)) {
+    close_staff();
+    unpaired(now);
+    return;
+  }
+  if (error.code == "staff_session_invalid") {
+    staff_session_.clear();  // expired: back to the PIN pad
+    staff_overview_.reset();
+    return;
+  }
+  switch (call) {
+    case Call::StaffLogin:
+      if (const auto session = decode_staff_session(answer.body);
+          session && (answer.status == 200 || answer.status == 201)) {
+        staff_session_ = *session;
+        staff_refresh(now);
+      } else if (error.code == "staff_locked") {
+        staff_issue_ = StaffIssue::Locked;
+        staff_locked_until_ = now + std::max(error.retry_after_s, 1) * 1000LL;
+      } else if (error.code == "staff_pin_invalid") {
+        staff_issue_ = StaffIssue::Wrong;
+      } else {
+        staff_issue_ = StaffIssue::Unreachable;
+      }
+      break;
+    case Call::StaffOverview:
+      if (answer.status == 200) staff_overview_ = decode_staff_overview(answer.body);
+      staff_issue_ = staff_overview_ ? StaffIssue::None : StaffIssue::Unreachable;
+      break;
+    case Call::StaffUnpair:
+      if (answer.status == 200 || answer.status == 201) {
+        close_staff();
+        unpaired(now);
+      } else {
+        staff_issue_ = StaffIssue::Unreachable;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
 // --- Timers ---
 
 bool Flow::idle_applies() const {
@@ -461,6 +565,8 @@ void Flow::tick(Millis now) {
       wipe(now);
     }
   }
+
+  if (overlay_ == Overlay::Staff && now - last_input_ >= timings_.staff_idle_ms) close_staff();
 
   // Pick up configuration changes while nobody is using the kiosk.
   if (screen_ == Screen::Welcome && has_config_ &&
@@ -502,7 +608,10 @@ Millis Flow::next_wakeup(Millis now) const {
     default:
       break;
   }
-  if (idle_applies()) {
+  if (overlay_ == Overlay::Staff) {
+    wake = earliest(wake, last_input_ + timings_.staff_idle_ms);
+    wake = earliest(wake, next_second_boundary(now, staff_locked_until_));
+  } else if (idle_applies()) {
     if (overlay_ == Overlay::StillThere) {
       wake = earliest(wake, next_second_boundary(now, overlay_until_));
       wake = earliest(wake, overlay_until_);

@@ -25,6 +25,7 @@ struct HttpRequest {
   int ticket = 0;
   std::string method, path, body;
   bool authorized = true;  ///< carries the device token
+  std::string staff_session;  ///< sent as X-Staff-Session when not empty
   Millis timeout_ms = 10000;
 };
 
@@ -46,6 +47,7 @@ struct FlowTimings {
   Millis poll_timeout_ms = 30000;    ///< a long poll's own limit (wait is 20 s)
   Millis expiry_grace_ms = 15000;    ///< past expiry without word from the server: Expired
   Millis config_refresh_ms = 300000;
+  Millis staff_idle_ms = 60000;      ///< the staff panel closes itself after this
   int poll_wait_s = 20;
 };
 
@@ -76,6 +78,18 @@ class Flow {
   void retry(Millis now);
   void keep_going(Millis now);
   void pair_with(const std::string& code, Millis now);
+
+  // --- Staff: a corner held for 3 s opens a PIN pad, then the panel ---
+  /// True on screens where no guest is busy, so that the staff corner may open the panel.
+  bool staff_allowed() const;
+  void open_staff(Millis now);
+  void staff_login(const std::string& pin, Millis now);
+  void staff_refresh(Millis now);
+  void staff_unpair(Millis now);
+  void staff_reload() { reload_requested_ = true; }
+  void close_staff();
+  /// True once after staff asked to reload the app.
+  bool take_reload_request();
 
   // --- Outputs ---
   std::vector<HttpRequest> take_requests();
@@ -117,9 +131,14 @@ class Flow {
   enum class PairIssue { None, Wrong, Locked };
   PairIssue pair_issue() const { return pair_issue_; }
   Millis pair_locked_until() const { return pair_locked_until_; }
+  enum class StaffIssue { None, Wrong, Locked, Unreachable };
+  bool staff_signed_in() const { return !staff_session_.empty(); }
+  StaffIssue staff_issue() const { return staff_issue_; }
+  Millis staff_locked_until() const { return staff_locked_until_; }
+  const std::optional<StaffOverview>& staff_overview() const { return staff_overview_; }
 
  private:
-  enum class Call { Pair, Config, Issue, Poll };
+  enum class Call { Pair, Config, Issue, Poll, StaffLogin, StaffOverview, StaffUnpair };
   enum class Action { Pair, Config, Issue };
 
   int send(Call call, std::string method, std::string path, std::string body, Millis timeout);
@@ -138,6 +157,7 @@ class Flow {
   void on_issue_answer(const HttpAnswer& answer, Millis now);
   void on_poll_answer(const HttpAnswer& answer, Millis now);
   bool idle_applies() const;
+  void on_staff_answer(Call call, const HttpAnswer& answer, Millis now);
 
   FlowTimings timings_;
   Screen screen_ = Screen::Loading;
@@ -174,6 +194,12 @@ class Flow {
 
   PairIssue pair_issue_ = PairIssue::None;
   Millis pair_locked_until_ = 0;
+
+  std::string staff_session_;
+  StaffIssue staff_issue_ = StaffIssue::None;
+  Millis staff_locked_until_ = 0;
+  std::optional<StaffOverview> staff_overview_;
+  bool reload_requested_ = false;
 
   Millis last_input_ = 0;
   Millis overlay_until_ = 0;

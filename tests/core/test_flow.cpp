@@ -156,16 +156,17 @@ TEST_CASE("the whole guest flow: welcome, details, issuing, pass, entered, welco
   CHECK(h.flow.language() == Lang::De);  // back to the site's language
 }
 
-TEST_CASE("several doors must be chosen") {
+TEST_CASE("with several doors the first is chosen until the guest picks another") {
   Harness h;
   h.reach_welcome(2);
   h.fill_form();
-  CHECK(h.flow.door_id().empty());
-  h.flow.confirm(h.now);
-  CHECK(h.flow.form_issue() == FormIssue::ChooseDoor);
+  CHECK(h.flow.door_id() == kDoorA);
+  h.flow.choose_door("not-offered");
+  CHECK(h.flow.door_id() == kDoorA);
   h.flow.choose_door("22222222-2222-2222-2222-222222222222");
   h.flow.confirm(h.now);
   CHECK(h.flow.screen() == Screen::Issuing);
+  CHECK(h.only_request().body.find("22222222") != std::string::npos);
 }
 
 TEST_CASE("a cancelled issue never reaches the screen that moved on") {
@@ -294,4 +295,63 @@ TEST_CASE("an idle welcome screen wakes once a minute for its clock") {
   CHECK(wake > h.now);
   CHECK(wake - h.now <= 60000);
   CHECK(h.flow.server_now(wake) % 60000 == 0);
+}
+
+TEST_CASE("the staff panel: PIN, overview, unpair, and it closes itself") {
+  Harness h;
+  h.reach_welcome();
+  h.flow.open_staff(h.now);
+  REQUIRE(h.flow.overlay() == Overlay::Staff);
+  h.flow.staff_login("1234", h.now);
+  auto login = h.only_request();
+  CHECK(login.body == R"({"pin":"1234"})");
+  h.answer(login, 401, error_json("staff_pin_invalid"));
+  CHECK(h.flow.staff_issue() == Flow::StaffIssue::Wrong);
+  h.flow.staff_login("0000", h.now);
+  h.answer(h.only_request(), 201, R"({"session": "0123456789abcdef0123456789abcdef"})");
+  CHECK(h.flow.staff_signed_in());
+  auto overview = h.only_request();
+  CHECK(overview.path == "/api/staff/overview");
+  CHECK(overview.staff_session == "0123456789abcdef0123456789abcdef");
+  h.answer(overview, 200, R"({"health": {"bein": "demo", "store_writable": true},
+    "entries": [{"scanned_at_ms": 1796398030000, "door": "Main", "guest_name": "Ana"}],
+    "kiosk": {"name": "Lobby", "doors": []}})");
+  REQUIRE(h.flow.staff_overview());
+  CHECK(h.flow.staff_overview()->entries[0].guest_name == "Ana");
+
+  // A minute without a touch closes it, and the names go with it.
+  h.advance(59000);
+  CHECK(h.flow.overlay() == Overlay::Staff);
+  h.advance(1500);
+  CHECK(h.flow.overlay() == Overlay::None);
+  CHECK_FALSE(h.flow.staff_overview());
+
+  h.flow.open_staff(h.now);
+  h.flow.staff_login("0000", h.now);
+  h.answer(h.only_request(), 429, error_json("staff_locked", 300));
+  CHECK(h.flow.staff_issue() == Flow::StaffIssue::Locked);
+  h.flow.staff_login("0000", h.now);
+  CHECK(h.flow.take_requests().empty());
+  h.flow.close_staff();
+
+  h.advance(301000);
+  h.flow.take_requests();  // the five-minute config refresh
+  h.flow.open_staff(h.now);
+  h.flow.staff_login("0000", h.now);
+  h.answer(h.only_request(), 201, R"({"session": "0123456789abcdef0123456789abcdef"})");
+  h.flow.take_requests();
+  h.flow.staff_unpair(h.now);
+  h.answer(h.only_request(), 200, R"({"unpaired": true})");
+  CHECK(h.flow.overlay() == Overlay::None);
+  CHECK(h.flow.take_token_change() == std::string());
+  CHECK(h.only_request().path == "/api/pair");
+}
+
+TEST_CASE("the staff corner does nothing while a guest is busy") {
+  Harness h;
+  h.reach_welcome();
+  h.fill_form();
+  CHECK_FALSE(h.flow.staff_allowed());
+  h.flow.open_staff(h.now);
+  CHECK(h.flow.overlay() == Overlay::None);
 }
