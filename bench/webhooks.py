@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -50,6 +51,12 @@ def signed(body: bytes) -> dict[str, str]:
     stamp = int(time.time() * 1000)
     return {"content-type": "application/json", "x-platform-timestamp": str(stamp),
             "x-platform-signature": sign(WEBHOOK_SECRET, stamp, body)}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -108,9 +115,10 @@ class Bench:
         # Warm up: open the keep-alive connections (be-in keeps its own), untimed but checked.
         warm_up = [envelope(f"bein_warm{i}") for i in range(concurrency)]
         assert await asyncio.gather(*(self.deliver(b) for b in warm_up)) == [200] * concurrency
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_seconds(self.backend.process.pid)
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
+        cpu_each = (cpu_seconds(self.backend.process.pid) - cpu_before) / count * 1e6
         ids = {json.loads(bodies[i])["id"] for i in acknowledged}
         conn = sqlite3.connect(f"file:{self.backend.db_path}?mode=ro", uri=True)
         stored = {row[0] for row in conn.execute("SELECT envelope_id FROM deliveries")}
@@ -118,7 +126,8 @@ class Bench:
         missing = len(ids - stored)
         print(f"1. {count} signed deliveries, {concurrency} concurrent: time to 200 "
               f"p50 {percentile(times, 0.5):.1f} ms, p99 {percentile(times, 0.99):.1f} ms, "
-              f"max {max(times):.1f} ms ({count / elapsed:.0f}/s); {len(acknowledged)} "
+              f"max {max(times):.1f} ms ({count / elapsed:.0f}/s, server CPU "
+              f"{cpu_each:.0f} us each); {len(acknowledged)} "
               f"acknowledged, {len(failures)} refused, {missing} acknowledged but missing "
               "from the store")
 
