@@ -123,7 +123,9 @@ void Flow::go(Screen screen, Millis now) {
   screen_ = screen;
   // The staff panel stays over screen changes (a retry loop must not close it).
   if (overlay_ == Overlay::StillThere) overlay_ = Overlay::None;
-  last_input_ = now;
+  // Screens changed by answers and timers do not count as the guest being there, except an
+  // expiry: the guest stood at the Pass screen, where no idle prompt runs, and gets full time.
+  if (screen == Screen::Expired) last_input_ = now;
   retry_at_ = 0;
   poll_at_ = 0;
   return_at_ = 0;
@@ -165,6 +167,7 @@ void Flow::get_pass(Millis now) {
   // The first door (the site's main one) is chosen until the guest picks another tile.
   door_id_ = config_.doors.empty() ? "" : config_.doors[0].id;
   form_issue_ = FormIssue::None;
+  last_input_ = now;
   go(Screen::Details, now);
 }
 
@@ -184,6 +187,7 @@ void Flow::choose_door(const std::string& id) {
 
 void Flow::confirm(Millis now) {
   if (screen_ != Screen::Details) return;
+  last_input_ = now;
   const NameCheck check = check_name(name_.text());
   static const FormIssue by_error[] = {FormIssue::None, FormIssue::NameEmpty,
                                        FormIssue::NameBadChar, FormIssue::NameTooLong};
@@ -214,6 +218,7 @@ void Flow::cancel(Millis now) {
 
 void Flow::new_pass(Millis now) {
   if (screen_ != Screen::Expired) return;
+  last_input_ = now;
   go(Screen::Issuing, now);
   request_issue();
 }
@@ -224,6 +229,11 @@ void Flow::finish(Millis now) {
 
 void Flow::retry(Millis now) {
   if (screen_ != Screen::Problem) return;
+  last_input_ = now;
+  retry_now(now);
+}
+
+void Flow::retry_now(Millis now) {
   if (rate_limit_until_ > now) return;  // the backend said when; earlier tries only fail
   switch (problem_action_) {
     case Action::Pair:
@@ -542,7 +552,7 @@ void Flow::tick(Millis now) {
   if (screen_ == Screen::Problem && retry_at_ != 0 && now >= retry_at_) {
     retry_at_ = 0;
     rate_limit_until_ = 0;
-    retry(now);
+    retry_now(now);
   }
 
   // The Pass screen: the next poll, and expiry when the server has gone quiet.

@@ -144,6 +144,7 @@ class Flow {
   int send(Call call, std::string method, std::string path, std::string body, Millis timeout);
   void cancel_calls(Call call);
   void go(Screen screen, Millis now);
+  void retry_now(Millis now);
   void wipe(Millis now);
   void request_pair(Millis now);
   void request_config();

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/name.hpp"
+#include "core/utf8.hpp"
 #include "ui/keyboard_view.hpp"
 #include "ui/theme.hpp"
 
@@ -72,6 +73,14 @@ void draw_spinner(Frame& frame, ImVec2 centre, float radius, Millis now) {
   frame.draw()->AddCircle(centre, radius, theme::kPanel, 48, frame.px(8));
   frame.draw()->PathArcTo(centre, radius, turn, turn + IM_PI * 0.6f, 24);
   frame.draw()->PathStroke(theme::kAccent, 0, frame.px(8));
+}
+
+// One line of at most `width`: cut at a character boundary with "…" when it does not fit.
+std::string fit_text(const Frame& frame, ImFont* font, const std::string& text, float width) {
+  if (frame.text_width(font, text) <= width) return text;
+  std::string cut = text;
+  while (!cut.empty() && frame.text_width(font, cut + "…") > width) utf8_pop_back(cut);
+  return cut + "…";
 }
 
 std::string seconds_text(Millis now, Millis until) {
@@ -232,7 +241,8 @@ void Screens::details(Frame& frame, Flow& flow, const Clock& clock,
   y += frame.px(8);
 
   // The name field: what was typed, a steady caret (no blink: it costs frames).
-  const ImRect field(left.Min.x, y, left.Max.x, y + frame.tx(76));
+  const float field_h = std::max(frame.px(72), fonts.title->FontSize + frame.px(16));
+  const ImRect field(left.Min.x, y, left.Max.x, y + field_h);
   frame.hit("name_field", field);
   frame.draw()->AddRectFilled(field.Min, field.Max, theme::kWhite, frame.px(8));
   const std::string& typed = flow.name().text();
@@ -254,12 +264,14 @@ void Screens::details(Frame& frame, Flow& flow, const Clock& clock,
   // What is still missing, in one line.
   static const Text issue_text[] = {Text::NameEmpty,   Text::NameEmpty,     Text::NameBadChar,
                                     Text::NameTooLong, Text::ChoosePurpose, Text::ChooseDoor};
+  float issue_h = fonts.body->FontSize;  // one line is kept free, so nothing jumps
   if (flow.form_issue() != FormIssue::None) {
     const std::string message = fill(frame.t(issue_text[static_cast<int>(flow.form_issue())]),
                                      {{"max", std::to_string(kNameMaxChars)}});
-    frame.text(fonts.body, ImVec2(left.Min.x, y), left.GetWidth(), theme::kError, message);
+    issue_h = std::max(issue_h, frame.text(fonts.body, ImVec2(left.Min.x, y), left.GetWidth(),
+                                           theme::kError, message));
   }
-  y += fonts.body->FontSize * 2 + frame.px(4);
+  y += issue_h + frame.px(12);
 
   // The keyboard: under the field in landscape, at the bottom in portrait.
   const float kb_h = keyboard_height(frame, kb_w);
@@ -278,65 +290,89 @@ void Screens::details(Frame& frame, Flow& flow, const Clock& clock,
 void Screens::details_choices(Frame& frame, Flow& flow, const Clock& clock, ImRect area) {
   const auto& fonts = frame.fonts();
   const KioskConfig& config = flow.config();
-  const float gap = frame.px(12);
+  const float gap = frame.px(12), min_h = frame.px(theme::kMinTarget);
+
+  // Measure first: tiles as tall as their wrapped labels need, never under the touch minimum.
+  const int purpose_cols = frame.portrait() ? 4 : 2;
+  const float purpose_w = (area.GetWidth() - gap * static_cast<float>(purpose_cols - 1)) /
+                          static_cast<float>(purpose_cols);
+  float purpose_h = min_h;
+  for (const auto& option : config.purposes) {
+    const float label_h = frame.text_height(fonts.body, purpose_w - frame.px(16),
+                                            purpose_label(frame, option));
+    purpose_h = std::max(purpose_h, label_h + frame.px(16));
+  }
+  const std::size_t door_count = config.doors.size() > 1 ? config.doors.size() : 0;
+  const int door_cols = frame.portrait() ? 3 : 2;
+  const float door_w = (area.GetWidth() - gap * static_cast<float>(door_cols - 1)) /
+                       static_cast<float>(door_cols);
+  const float door_h = std::max(min_h, fonts.button->FontSize + fonts.small->FontSize +
+                                           frame.px(20));
+  const std::size_t purpose_rows = (config.purposes.size() + purpose_cols - 1) / purpose_cols;
+  const std::size_t door_rows = (door_count + door_cols - 1) / door_cols;
+  const std::string note = fill(frame.t(Text::StorageNote),
+                                {{"days", std::to_string(config.retention_days)}});
+  const float note_h = frame.text_height(fonts.small, area.GetWidth(), note);
+  const float heading_h = fonts.button->FontSize + frame.px(8);
+
+  // Cancel and Confirm first: ImGui gives a contested touch to the item submitted first, and
+  // these two must win if a long list of doors ever reaches them.
+  const ButtonPair buttons = bottom_buttons(frame, area);
+  if (frame.button("cancel", buttons.left, frame.t(Text::Cancel), ButtonStyle::Secondary)) {
+    flow.cancel(clock.now);
+    return;
+  }
+  if (frame.button("confirm", buttons.right, frame.t(Text::Confirm), ButtonStyle::Primary)) {
+    flow.confirm(clock.now);
+    return;
+  }
+  const float note_y = buttons.left.Min.y - note_h - frame.px(12);
+  frame.text(fonts.small, ImVec2(area.Min.x, note_y), area.GetWidth(), theme::kMuted, note);
+
+  // Squeeze the gaps when the choices would run into the note (large text, many doors).
+  const float needed = heading_h + static_cast<float>(purpose_rows) * (purpose_h + gap) +
+                       (door_count ? heading_h + static_cast<float>(door_rows) * (door_h + gap)
+                                   : 0);
+  const float room = note_y - frame.px(8) - area.Min.y;
+  const float squeeze = needed > room ? std::max(0.3f, 1 - (needed - room) / needed) : 1.0f;
+  const float row_gap = gap * squeeze;
   float y = area.Min.y;
 
-  // Purpose tiles, wrapped over as many rows as needed.
+  // Purpose tiles.
   y += frame.text(fonts.button, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
                   frame.t(Text::Purpose));
-  y += frame.px(8);
-  const int per_row = frame.portrait() ? 4 : 2;
-  const float tile_w = (area.GetWidth() - gap * static_cast<float>(per_row - 1)) /
-                       static_cast<float>(per_row);
-  const float tile_h = frame.tx(68);
+  y += frame.px(8) * squeeze;
   for (std::size_t i = 0; i < config.purposes.size(); ++i) {
     const auto& option = config.purposes[i];
-    const float x = area.Min.x + static_cast<float>(i % per_row) * (tile_w + gap);
-    const float row_y = y + static_cast<float>(i / per_row) * (tile_h + gap);
+    const float x = area.Min.x + static_cast<float>(i % purpose_cols) * (purpose_w + gap);
+    const float row_y = y + static_cast<float>(i / purpose_cols) * (purpose_h + row_gap);
     const auto style = option.id == flow.purpose() ? ButtonStyle::Selected : ButtonStyle::Quiet;
-    if (frame.button("purpose." + option.id, ImRect(x, row_y, x + tile_w, row_y + tile_h),
+    if (frame.button("purpose." + option.id, ImRect(x, row_y, x + purpose_w, row_y + purpose_h),
                      purpose_label(frame, option), style, fonts.body)) {
       flow.choose_purpose(option.id);
     }
   }
-  const std::size_t purpose_rows = (config.purposes.size() + per_row - 1) / per_row;
-  y += static_cast<float>(purpose_rows) * (tile_h + gap) + frame.px(8);
+  y += static_cast<float>(purpose_rows) * (purpose_h + row_gap);
+  if (!door_count) return;
 
   // Door tiles with name and location, only when there is a choice.
-  if (config.doors.size() > 1) {
-    y += frame.text(fonts.button, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
-                    frame.t(Text::Door));
-    y += frame.px(8);
-    const float door_h = frame.tx(84);
-    for (std::size_t i = 0; i < config.doors.size(); ++i) {
-      const Door& door = config.doors[i];
-      const float x = area.Min.x + static_cast<float>(i % 2) * (area.GetWidth() + gap) * 0.5f;
-      const float row_y = y + static_cast<float>(i / 2) * (door_h + gap);
-      const ImRect rect(x, row_y, x + (area.GetWidth() - gap) * 0.5f, row_y + door_h);
-      const auto style = door.id == flow.door_id() ? ButtonStyle::Selected : ButtonStyle::Quiet;
-      if (frame.button("door." + door.id, rect, "", style)) flow.choose_door(door.id);
-      const float text_w = rect.GetWidth() - frame.px(16);
-      frame.text(fonts.button, ImVec2(rect.Min.x + frame.px(8), rect.Min.y + frame.px(8)),
-                 text_w, theme::kText, door.name, 0.5f);
-      frame.text(fonts.small, ImVec2(rect.Min.x + frame.px(8), rect.Max.y - frame.px(8) -
-                                                                 fonts.small->FontSize),
-                 text_w, theme::kMuted, door.location, 0.5f);
-    }
-    y += static_cast<float>((config.doors.size() + 1) / 2) * (door_h + gap);
-  }
-
-  // What is stored, then Cancel and Confirm at the bottom of the area.
-  const ButtonPair buttons = bottom_buttons(frame, area);
-  const std::string note = fill(frame.t(Text::StorageNote),
-                                {{"days", std::to_string(config.retention_days)}});
-  const float note_h = frame.text_height(fonts.small, area.GetWidth(), note);
-  frame.text(fonts.small, ImVec2(area.Min.x, buttons.left.Min.y - note_h - frame.px(12)),
-             area.GetWidth(), theme::kMuted, note);
-  if (frame.button("cancel", buttons.left, frame.t(Text::Cancel), ButtonStyle::Secondary)) {
-    flow.cancel(clock.now);
-  } else if (frame.button("confirm", buttons.right, frame.t(Text::Confirm),
-                          ButtonStyle::Primary)) {
-    flow.confirm(clock.now);
+  y += frame.text(fonts.button, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
+                  frame.t(Text::Door));
+  y += frame.px(8) * squeeze;
+  for (std::size_t i = 0; i < door_count; ++i) {
+    const Door& door = config.doors[i];
+    const float x = area.Min.x + static_cast<float>(i % door_cols) * (door_w + gap);
+    const float row_y = y + static_cast<float>(i / door_cols) * (door_h + row_gap);
+    const ImRect rect(x, row_y, x + door_w, row_y + door_h);
+    const auto style = door.id == flow.door_id() ? ButtonStyle::Selected : ButtonStyle::Quiet;
+    if (frame.button("door." + door.id, rect, "", style)) flow.choose_door(door.id);
+    const float text_w = rect.GetWidth() - frame.px(12);
+    const float text_x = rect.Min.x + frame.px(6);
+    const float top = rect.GetCenter().y - (fonts.button->FontSize + fonts.small->FontSize) / 2;
+    frame.text(fonts.button, ImVec2(text_x, top), text_w, theme::kText,
+               fit_text(frame, fonts.button, door.name, text_w), 0.5f);
+    frame.text(fonts.small, ImVec2(text_x, top + fonts.button->FontSize), text_w, theme::kMuted,
+               fit_text(frame, fonts.small, door.location, text_w), 0.5f);
   }
 }
 

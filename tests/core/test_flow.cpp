@@ -355,3 +355,18 @@ TEST_CASE("the staff corner does nothing while a guest is busy") {
   h.flow.open_staff(h.now);
   CHECK(h.flow.overlay() == Overlay::None);
 }
+
+TEST_CASE("automatic retries do not keep an absent guest's name on screen") {
+  Harness h;
+  h.reach_welcome();
+  h.fill_form();
+  h.flow.confirm(h.now);
+  for (int i = 0; i < 100 && h.flow.screen() != Screen::Welcome; ++i) {
+    for (const auto& request : h.flow.take_requests()) {
+      h.answer(request, 503, error_json("upstream_unavailable"));
+    }
+    h.advance(1000);
+  }
+  CHECK(h.flow.screen() == Screen::Welcome);
+  CHECK(h.flow.name().text().empty());
+}
