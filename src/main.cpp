@@ -46,6 +46,7 @@ struct App {
   double last_frame_ms = 0;
   long timer = 0;
   Millis timer_at = 0;
+  Millis corner_since = 0;  // when a finger came down in the staff corner (0 = none)
   Screen drawn_screen = Screen::Loading;
   Overlay drawn_overlay = Overlay::None;
 };
@@ -144,6 +145,27 @@ void publish_hook(const ui::Frame& frame) {
   platform::publish_hook(hook.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+// --- The staff corner: a finger held 3 s in the top-left corner opens the PIN pad ---
+
+constexpr float kCornerCss = 96;
+constexpr Millis kCornerHoldMs = 3000;
+
+// True while a hold is under way, so that frames keep coming to notice its end.
+bool watch_staff_corner(Millis now) {
+  App& app = *g_app;
+  float x = 0, y = 0;
+  const bool in_corner = app.input.pressed(&x, &y) && x < kCornerCss && y < kCornerCss;
+  if (!in_corner || !app.flow.staff_allowed() || app.flow.overlay() != Overlay::None) {
+    app.corner_since = 0;
+    return false;
+  }
+  if (app.corner_since == 0) app.corner_since = now;
+  if (now - app.corner_since < kCornerHoldMs) return true;
+  app.corner_since = 0;
+  app.flow.open_staff(now);
+  return false;
+}
+
 // --- One frame ---
 
 std::vector<ui::TypedKey> typed_keys() {
@@ -168,6 +190,8 @@ void draw_frame(double time_ms) {
     app.settle = kSettleFrames;
   }
   app.flow.tick(now);
+  const bool holding_corner = watch_staff_corner(now);
+  if (app.flow.take_reload_request()) platform::reload_page(0);
   fit_canvas();
 
   ImGuiIO& io = ImGui::GetIO();
@@ -208,7 +232,12 @@ void draw_frame(double time_ms) {
   app.drawn_screen = app.flow.screen();
   app.drawn_overlay = app.flow.overlay();
   if (changed) app.settle = std::max(app.settle, 2);
-  if (more_input || app.settle-- > 0 || app.screens.animating(app.flow)) request_frame();
+  if (more_input || app.settle-- > 0 || app.screens.animating(app.flow)) {
+    request_frame();
+  } else if (holding_corner) {
+    // A held finger sends no events: look again when the hold would be long enough.
+    emscripten_set_timeout([](void*) { request_frame(); }, 250, nullptr);
+  }
   schedule_wakeup(now);
 }
 

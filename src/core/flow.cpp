@@ -171,6 +171,13 @@ void Flow::get_pass(Millis now) {
   go(Screen::Details, now);
 }
 
+void Flow::name_edited() {
+  if (form_issue_ == FormIssue::NameEmpty || form_issue_ == FormIssue::NameBadChar ||
+      form_issue_ == FormIssue::NameTooLong) {
+    form_issue_ = FormIssue::None;
+  }
+}
+
 void Flow::choose_purpose(const std::string& id) {
   for (const auto& option : config_.purposes) {
     if (option.id == id) purpose_ = id;

@@ -68,6 +68,8 @@ class Flow {
   void choose_language(Lang lang) { language_ = lang; }
   void toggle_large_text() { large_text_ = !large_text_; }
   void get_pass(Millis now);
+  /// The guest changed the name: a complaint about the old one no longer applies.
+  void name_edited();
   void choose_purpose(const std::string& id);
   void choose_door(const std::string& id);
   /// Done on the keyboard or the confirm button: issues the pass when the form is complete.

@@ -171,6 +171,24 @@ const Row kRows[] = {
                            "Idioma predeterminado"}},
     {Text::StaffDoors, {"Doors offered", "Angebotene Türen", "Portes proposées",
                         "Puertas ofrecidas"}},
+    {Text::StaffSignIn, {"Sign in", "Anmelden", "Connexion", "Entrar"}},
+    {Text::StaffBein, {"be-in: {state}", "be-in: {state}", "be-in : {state}", "be-in: {state}"}},
+    {Text::StaffWebhooks,
+     {"Webhooks: secret set {secret}, last delivery {time}, rejected in the last hour {count}",
+      "Webhooks: Geheimnis gesetzt {secret}, letzte Zustellung {time}, abgelehnt in der "
+      "letzten Stunde {count}",
+      "Webhooks : secret défini {secret}, dernière livraison {time}, refusées depuis une "
+      "heure {count}",
+      "Webhooks: secreto definido {secret}, última entrega {time}, rechazadas en la última "
+      "hora {count}"}},
+    {Text::StaffStoreOk, {"Store: writable", "Speicher: beschreibbar", "Stockage : accessible",
+                          "Almacén: disponible"}},
+    {Text::StaffStoreFailing, {"Store: NOT writable", "Speicher: NICHT beschreibbar",
+                               "Stockage : INACCESSIBLE", "Almacén: NO disponible"}},
+    {Text::Yes, {"yes", "ja", "oui", "sí"}},
+    {Text::No, {"no", "nein", "non", "no"}},
+    {Text::StaffUnreachable, {"The backend did not answer.", "Das Backend antwortet nicht.",
+                              "Le serveur ne répond pas.", "El servidor no responde."}},
 };
 
 static_assert(sizeof(kRows) / sizeof(kRows[0]) == static_cast<std::size_t>(Text::Count),

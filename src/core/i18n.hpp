@@ -34,6 +34,8 @@ enum class Text {
   PairTitle, PairBody, Pair, PairWrong, PairLocked,
   StaffPin, StaffPinWrong, StaffLocked, StaffTitle, StaffHealth, StaffEntries, StaffSettings,
   StaffReload, StaffUnpair, StaffClose, StaffNoEntries, StaffLanguage, StaffDoors,
+  StaffSignIn, StaffBein, StaffWebhooks, StaffStoreOk, StaffStoreFailing, Yes, No,
+  StaffUnreachable,
   Count
 };
 

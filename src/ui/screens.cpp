@@ -118,6 +118,11 @@ void Screens::draw(Frame& frame, Flow& flow, const Clock& clock,
   }
   frame.set_interactive(true);
   if (flow.overlay() == Overlay::StillThere) still_there(frame, flow, clock);
+  if (flow.overlay() == Overlay::Staff) {
+    staff(frame, flow, clock);
+  } else {
+    staff_digits_.clear();
+  }
 }
 
 bool Screens::animating(const Flow& flow) const {
@@ -209,6 +214,7 @@ void Screens::welcome(Frame& frame, Flow& flow, const Clock& clock) {
 
 void Screens::details(Frame& frame, Flow& flow, const Clock& clock,
                       const std::vector<TypedKey>& keys) {
+  const std::string before = flow.name().text();
   // A physical keyboard types too.
   for (const auto& key : keys) {
     if (key.character) {
@@ -280,6 +286,7 @@ void Screens::details(Frame& frame, Flow& flow, const Clock& clock,
     flow.confirm(clock.now);
     if (flow.screen() != Screen::Details) return;
   }
+  if (flow.name().text() != before) flow.name_edited();
 
   const ImRect choices = frame.portrait()
                              ? ImRect(left.Min.x, y, left.Max.x, kb_y - frame.px(24))
@@ -632,6 +639,133 @@ void Screens::still_there(Frame& frame, Flow& flow, const Clock& clock) {
                       panel.Max.x - frame.px(24), panel.Max.y - frame.px(24));
   if (frame.button("continue", button, frame.t(Text::Continue), ButtonStyle::Primary)) {
     flow.keep_going(clock.now);
+  }
+}
+
+}  // namespace kiosk::ui
+
+namespace kiosk::ui {
+
+// --- Staff overlay ---
+
+void Screens::staff(Frame& frame, Flow& flow, const Clock& clock) {
+  // Opaque: guests passing by see nothing of what lies under it.
+  frame.draw()->AddRectFilled(ImVec2(0, 0), frame.size(), theme::kPanel);
+  const ImRect area = column(frame, 900);
+  const float close_w = frame.px(160), close_h = frame.px(64);
+  const ImRect close(area.Max.x - close_w, area.Min.y, area.Max.x, area.Min.y + close_h);
+  if (frame.button("staff_close", close, frame.t(Text::StaffClose), ButtonStyle::Secondary)) {
+    flow.close_staff();
+    return;
+  }
+  const Text title = flow.staff_signed_in() ? Text::StaffTitle : Text::StaffPin;
+  frame.text(frame.fonts().title, area.Min, area.GetWidth() - close_w, theme::kText,
+             frame.t(title));
+  const ImRect body(area.Min.x, area.Min.y + close_h + frame.px(16), area.Max.x, area.Max.y);
+  if (flow.staff_signed_in()) {
+    staff_panel(frame, flow, clock, body);
+  } else {
+    staff_pin(frame, flow, clock, body);
+  }
+}
+
+void Screens::staff_pin(Frame& frame, Flow& flow, const Clock& clock, const ImRect& area) {
+  const auto& fonts = frame.fonts();
+  const float pad_w = std::min(area.GetWidth(), frame.px(420));
+  float y = area.Min.y;
+
+  // The PIN as dots, never as digits.
+  const std::string dots = staff_digits_.empty() ? " " : std::string(staff_digits_.size(), '*');
+  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText, dots, 0.5f);
+  std::string issue;
+  switch (flow.staff_issue()) {
+    case Flow::StaffIssue::Wrong: issue = frame.t(Text::StaffPinWrong); break;
+    case Flow::StaffIssue::Unreachable: issue = frame.t(Text::StaffUnreachable); break;
+    case Flow::StaffIssue::Locked:
+      if (flow.staff_locked_until() > clock.now) {
+        issue = fill(frame.t(Text::StaffLocked),
+                     {{"seconds", seconds_text(clock.now, flow.staff_locked_until())}});
+      }
+      break;
+    case Flow::StaffIssue::None: break;
+  }
+  y += frame.text(fonts.body, ImVec2(area.Min.x, y + frame.px(8)), area.GetWidth(),
+                  theme::kError, issue, 0.5f);
+  y += frame.px(24);
+  const float pad_h = std::min(area.Max.y - y, frame.px(4 * 86));
+  const ImRect pad(area.GetCenter().x - pad_w * 0.5f, y, area.GetCenter().x + pad_w * 0.5f,
+                   y + pad_h);
+  if (digit_pad(frame, pad, staff_digits_, 12, "staff_login", frame.t(Text::StaffSignIn)) &&
+      staff_digits_.size() >= 4) {
+    flow.staff_login(staff_digits_, clock.now);
+    staff_digits_.clear();
+  }
+}
+
+void Screens::staff_panel(Frame& frame, Flow& flow, const Clock& clock, const ImRect& area) {
+  const auto& fonts = frame.fonts();
+  const float w = area.GetWidth();
+  float y = area.Min.y;
+  const auto heading = [&](Text key) {
+    y += frame.px(12);
+    y += frame.text(fonts.button, ImVec2(area.Min.x, y), w, theme::kText, frame.t(key));
+    y += frame.px(4);
+  };
+  const auto line = [&](const std::string& text, ImU32 colour) {
+    y += frame.text(fonts.body, ImVec2(area.Min.x, y), w, colour, text);
+  };
+
+  // The buttons at the bottom first, so that a long list can never cover them.
+  const float button_h = frame.px(72), gap = frame.px(16);
+  const float button_w = (w - gap) * 0.5f;
+  const ImRect reload(area.Min.x, area.Max.y - button_h, area.Min.x + button_w, area.Max.y);
+  const ImRect unpair(area.Max.x - button_w, area.Max.y - button_h, area.Max.x, area.Max.y);
+  if (frame.button("staff_reload", reload, frame.t(Text::StaffReload), ButtonStyle::Secondary)) {
+    flow.staff_reload();
+  }
+  if (frame.button("staff_unpair", unpair, frame.t(Text::StaffUnpair), ButtonStyle::Secondary)) {
+    flow.staff_unpair(clock.now);
+  }
+
+  const auto& overview = flow.staff_overview();
+  if (!overview) {
+    if (flow.staff_issue() == Flow::StaffIssue::Unreachable) {
+      line(frame.t(Text::StaffUnreachable), theme::kError);
+    }
+    return;
+  }
+  const auto time_of = [&](Millis ms) {
+    return ms ? format_clock(ms, clock.utc_offset_minutes) : std::string("—");
+  };
+
+  heading(Text::StaffHealth);
+  line(fill(frame.t(Text::StaffBein), {{"state", overview->bein}}), theme::kMuted);
+  line(fill(frame.t(Text::StaffWebhooks),
+            {{"secret", frame.t(overview->webhook_secret ? Text::Yes : Text::No)},
+             {"time", time_of(overview->last_delivery_ms)},
+             {"count", std::to_string(overview->rejected_last_hour)}}),
+       overview->rejected_last_hour ? theme::kError : theme::kMuted);
+  line(frame.t(overview->store_writable ? Text::StaffStoreOk : Text::StaffStoreFailing),
+       overview->store_writable ? theme::kMuted : theme::kError);
+
+  heading(Text::StaffSettings);
+  line(overview->kiosk_name + " · " + frame.t(Text::StaffLanguage) + ": " +
+           overview->default_language,
+       theme::kMuted);
+  std::string doors = std::string(frame.t(Text::StaffDoors)) + ":";
+  for (const auto& door : overview->doors) doors += " " + door.name + " (" + door.location + ");";
+  line(doors, theme::kMuted);
+
+  // The last entries, newest first, as many as fit above the buttons.
+  heading(Text::StaffEntries);
+  if (overview->entries.empty()) line(frame.t(Text::StaffNoEntries), theme::kMuted);
+  for (const auto& entry : overview->entries) {
+    if (y + fonts.body->FontSize > reload.Min.y - frame.px(12)) break;
+    std::string text = time_of(entry.scanned_at_ms) + "  " +
+                       (entry.guest_name.empty() ? "—" : entry.guest_name) + " · " +
+                       (entry.door.empty() ? "—" : entry.door);
+    if (!entry.purpose.empty()) text += " · " + entry.purpose;
+    line(fit_text(frame, fonts.body, text, w), theme::kText);
   }
 }
 

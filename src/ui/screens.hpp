@@ -44,11 +44,14 @@ class Screens {
   void pair(Frame& frame, Flow& flow, const Clock& clock, const std::vector<TypedKey>& keys);
   void loading(Frame& frame);
   void still_there(Frame& frame, Flow& flow, const Clock& clock);
+  void staff(Frame& frame, Flow& flow, const Clock& clock);
+  void staff_pin(Frame& frame, Flow& flow, const Clock& clock, const ImRect& area);
+  void staff_panel(Frame& frame, Flow& flow, const Clock& clock, const ImRect& area);
   void refresh_codes(const Flow& flow);
 
   QrView pass_code_, url_code_;
   int pass_serial_ = -1;
-  std::string pair_digits_;
+  std::string pair_digits_, staff_digits_;
   Screen last_screen_ = Screen::Loading;
   Millis screen_since_ = 0;
 };
