@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +79,10 @@ async def start_server(settings: Settings, host: str, port: int, web_dir: Path,
     simulator = None
     if settings.demo:
         from .simulator import Simulator
-        simulator = Simulator(key=secrets.token_hex(16))
+        # Kept beside the store, so that codes shown before a restart still open the door.
+        simulator = Simulator.load_or_new(
+            settings.db_path.with_name(settings.db_path.name + ".simulator.json"))
+        simulator.save()
         client = BeinClient("http://unbound", simulator.key, settings.upstream_timeout_seconds,
                             verify_tls=False)
     else:

@@ -90,6 +90,7 @@ def add_demo_routes(app: web.Application, sim: Simulator, prefix: str = "/sim") 
         deliveries: list[dict[str, Any]] = []
         if code is not None and reason == "granted":
             code.used = True
+            sim.save()
             deliveries = await sim.deliver(sim.entry_data(code, pod_id or code.pod_id))
         return {"granted": reason == "granted", "reason": reason, "deliveries": deliveries}
 

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import json
 import logging
+import os
 import secrets
 import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -28,6 +31,8 @@ PODS = (
 QR_FAILURES = ("401", "403", "404", "429", "500", "timeout", "not_png", "no_request_id")
 DELIVERY_TIMEOUT = 3.0
 MAX_CODES = 10_000
+# Used and expired codes are kept this long in the state file, so a late scan is still "expired".
+KEEP_OLD_CODES_MS = 3_600_000
 
 
 @dataclass
@@ -90,7 +95,38 @@ class Simulator:
     endpoints: list[Endpoint] = field(default_factory=list)
     deliveries: deque[Delivery] = field(default_factory=lambda: deque(maxlen=200))
     switches: Switches = field(default_factory=Switches)
+    state_path: Path | None = None
     _session: aiohttp.ClientSession | None = None
+
+    @classmethod
+    def load_or_new(cls, state_path: Path) -> "Simulator":
+        """The simulated be-in as it was before a restart of this server (be-in would not
+        forget the codes it issued), or a new one; the file holds its key, so mode 0600."""
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8"))
+            sim = cls(key=state["key"], state_path=state_path)
+            for item in state["codes"]:
+                code = Code(**item)
+                sim.codes[code.token] = code
+            return sim
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("simulator state %s unreadable (%s); starting afresh", state_path,
+                        type(error).__name__)
+        return cls(state_path=state_path)
+
+    def save(self) -> None:
+        """Write the key and the recent codes atomically; nothing to do without a state file."""
+        if self.state_path is None:
+            return
+        cutoff = now_ms() - KEEP_OLD_CODES_MS
+        codes = [dataclasses.asdict(c) for c in self.codes.values() if c.expires_at_ms > cutoff]
+        temporary = self.state_path.with_name(self.state_path.name + ".tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"key": self.key, "codes": codes}, handle)
+        os.replace(temporary, self.state_path)
 
     def pod(self, pod_id: str) -> Pod | None:
         return next((p for p in self.pods if p.id == pod_id), None)
@@ -120,6 +156,7 @@ class Simulator:
         code = Code(token, request_id, pod_id, issued,
                     issued + int(validity_minutes * 60_000), metadata)
         self.codes[token] = code
+        self.save()
         return code
 
     def _forget_old_codes(self) -> None:

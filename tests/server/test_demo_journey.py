@@ -88,3 +88,15 @@ def test_qr_failure_switch_then_cleared(demo: Backend) -> None:
     assert demo.new_pass().code == "upstream_unavailable"
     demo.request("POST", "/sim/switches", {"qr_failure": None})
     assert demo.new_pass().status == 201
+
+
+def test_code_shown_before_a_restart_still_opens_the_door(demo: Backend, tmp_path) -> None:
+    created = demo.new_pass().body
+    payload = decode_qr(base64.b64decode(created["qr_png"]), tmp_path)
+    demo.stop()
+    demo.start()
+    scan = demo.request("POST", "/sim/scan", {"payload": payload}).body
+    assert scan["granted"] is True, scan
+    assert demo.api("GET", f"/api/passes/{created['request_id']}").body["status"] == "entered"
+    state = demo.db_path.with_name(demo.db_path.name + ".simulator.json")
+    assert oct(state.stat().st_mode & 0o777) == "0o600"
