@@ -70,7 +70,8 @@ add_executable(kiosk
 target_include_directories(kiosk PRIVATE src ${GEN_DIR} ${IMGUI_DIR} ${IMGUI_DIR}/backends)
 # ImGui 1.86's OpenGL3 backend takes its ES2 path under Emscripten unless told otherwise.
 target_compile_definitions(kiosk PRIVATE IMGUI_IMPL_OPENGL_ES3 IMGUI_DISABLE_DEMO_WINDOWS
-                                         IMGUI_DISABLE_DEBUG_TOOLS)
+                                         IMGUI_DISABLE_DEBUG_TOOLS
+                                         IMGUI_DISABLE_FILE_FUNCTIONS)
 target_compile_options(kiosk PRIVATE ${SIZE_FLAGS})
 target_link_libraries(kiosk PRIVATE kiosk_core)
 target_link_options(kiosk PRIVATE
@@ -79,7 +80,7 @@ target_link_options(kiosk PRIVATE
   -sMALLOC=emmalloc -sENVIRONMENT=web -sFILESYSTEM=0
   -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free,_kiosk_on_answer
-  -sINCOMING_MODULE_JS_API=canvas,instantiateWasm,onAbort,onRuntimeInitialized,print,printErr
+  -sINCOMING_MODULE_JS_API=canvas,instantiateWasm,onAbort,onRuntimeInitialized,preRun,print,printErr
   -sTEXTDECODER=2)
 
 # The static kiosk: index.html, a loader and the app, names hashed, .gz and .br beside them.

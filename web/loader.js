@@ -29,7 +29,9 @@
     fatal('wasm');
     return;
   }
-  if (!document.createElement('canvas').getContext('webgl2')) {
+  // A cheap check only: creating a probe context costs hundreds of milliseconds on software
+  // GL. The app reports through kioskFatal('webgl2') when its own context cannot be made.
+  if (typeof WebGL2RenderingContext === 'undefined') {
     fatal('webgl2');
     return;
   }
@@ -82,6 +84,14 @@
         .catch(() => fatal('download'));
       return {};
     },
+    // The app starts only once kiosk-config.json has said where the backend is.
+    preRun: [() => {
+      addRunDependency('kiosk-config');
+      config.then((value) => {
+        window.Module.kioskBackend = backendOrigin(value);
+        removeRunDependency('kiosk-config');
+      });
+    }],
     onRuntimeInitialized() {
       loader.className = 'done';
     },
@@ -97,11 +107,18 @@
     if (loader.className !== 'done') fatal('download');
   });
 
-  config.then((value) => {
-    window.Module.kioskBackend = backendOrigin(value);
-    const app = document.createElement('script');
-    app.src = script.dataset.app;
-    app.onerror = () => fatal('download');
-    document.body.appendChild(app);
+  // Loaded at once, in parallel with the config and the wasm.
+  const app = document.createElement('script');
+  app.src = script.dataset.app;
+  app.onerror = () => fatal('download');
+  document.body.appendChild(app);
+
+  // Create the WebGL2 context now, while the wasm downloads and compiles: on software GL this
+  // takes hundreds of milliseconds. The app later asks for the same context on the same
+  // canvas (the attributes match src/main.cpp) and the browser hands back this one.
+  const gl = window.Module.canvas.getContext('webgl2', {
+    alpha: false, depth: false, stencil: false, antialias: false,
+    premultipliedAlpha: true, preserveDrawingBuffer: false, powerPreference: 'low-power',
   });
+  if (!gl) fatal('webgl2');
 })();
