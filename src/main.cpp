@@ -66,7 +66,7 @@ void pump_flow() {
   for (const auto& request : app.flow.take_requests()) {
     platform::fetch_start(request.ticket, request.method, request.path, request.body,
                           request.authorized ? app.flow.token() : std::string(),
-                          static_cast<int>(request.timeout_ms));
+                          request.staff_session, static_cast<int>(request.timeout_ms));
   }
 }
 

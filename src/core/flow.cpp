@@ -325,7 +325,11 @@ void Flow::on_pair_answer(const HttpAnswer& answer, Millis now) {
     request_config();
     return;
   }
-  if (error.code == "pairing_code_invalid" || error.code == "pairing_locked") {
+  // A backend with a real key refuses the empty code of automatic pairing; some answer
+  // invalid_input (400) rather than pairing_code_invalid (401): both mean "ask for a code".
+  const bool refused = error.code == "pairing_code_invalid" || error.code == "invalid_input" ||
+                       (error.code.empty() && error.status == 401);
+  if (refused || error.code == "pairing_locked") {
     // The "Pair this kiosk" screen: silent the first time, with the reason after a wrong code.
     if (error.code == "pairing_locked") {
       pair_issue_ = PairIssue::Locked;

@@ -8,7 +8,7 @@
 // kiosk-config.json before the app starts ("" = the page's own origin).
 
 EM_JS(void, js_fetch_start, (int ticket, const char* method, const char* url, const char* body,
-                             const char* token, int timeout_ms), {
+                             const char* token, const char* staff, int timeout_ms), {
   const fetches = Module.kioskFetches || (Module.kioskFetches = new Map());
   const controller = new AbortController();
   const entry = {controller: controller, timedOut: false};
@@ -19,6 +19,8 @@ EM_JS(void, js_fetch_start, (int ticket, const char* method, const char* url, co
   const auth = UTF8ToString(token);
   if (text.length) headers["Content-Type"] = "application/json";
   if (auth.length) headers["Authorization"] = "Bearer " + auth;
+  const session = UTF8ToString(staff);
+  if (session.length) headers["X-Staff-Session"] = session;
   const deliver = (status, answer) => {
     clearTimeout(timer);
     // Cancelled: the screen moved on and must never see this answer.
@@ -97,8 +99,10 @@ constexpr const char* kTokenKey = "kiosk.device_token";
 }
 
 void fetch_start(int ticket, const std::string& method, const std::string& path,
-                 const std::string& body, const std::string& token, int timeout_ms) {
-  js_fetch_start(ticket, method.c_str(), path.c_str(), body.c_str(), token.c_str(), timeout_ms);
+                 const std::string& body, const std::string& token,
+                 const std::string& staff_session, int timeout_ms) {
+  js_fetch_start(ticket, method.c_str(), path.c_str(), body.c_str(), token.c_str(),
+                 staff_session.c_str(), timeout_ms);
 }
 
 void fetch_cancel(int ticket) { js_fetch_cancel(ticket); }

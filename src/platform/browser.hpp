@@ -7,10 +7,11 @@
 
 namespace kiosk::platform {
 
-/// Starts a fetch to the backend; the answer arrives through on_answer(ticket, ...).
-/// A cancelled ticket never calls back.
+/// Starts a fetch to the backend; the answer arrives through kiosk_on_answer(ticket, ...).
+/// A cancelled ticket never calls back. Empty token or staff session: no such header.
 void fetch_start(int ticket, const std::string& method, const std::string& path,
-                 const std::string& body, const std::string& token, int timeout_ms);
+                 const std::string& body, const std::string& token,
+                 const std::string& staff_session, int timeout_ms);
 void fetch_cancel(int ticket);
 
 /// The device token kept in localStorage ("" when none).

@@ -95,7 +95,6 @@ void Screens::draw(Frame& frame, Flow& flow, const Clock& clock,
                    const std::vector<TypedKey>& keys) {
   if (flow.screen() != last_screen_) {
     last_screen_ = flow.screen();
-    screen_since_ = clock.now;
     pair_digits_.clear();
   }
   refresh_codes(flow);
@@ -105,23 +104,29 @@ void Screens::draw(Frame& frame, Flow& flow, const Clock& clock,
   frame.set_interactive(!overlay);
   const std::vector<TypedKey> none;
   const auto& screen_keys = overlay ? none : keys;
-  switch (flow.screen()) {
-    case Screen::Loading: loading(frame); break;
-    case Screen::Pair: pair(frame, flow, clock, screen_keys); break;
-    case Screen::Welcome: welcome(frame, flow, clock); break;
-    case Screen::Details: details(frame, flow, clock, screen_keys); break;
-    case Screen::Issuing: issuing(frame, flow, clock); break;
-    case Screen::Pass: pass(frame, flow, clock); break;
-    case Screen::Entered: entered(frame, flow, clock); break;
-    case Screen::Expired: expired(frame, flow, clock); break;
-    case Screen::Problem: problem(frame, flow, clock); break;
-  }
+  // The staff panel is opaque: what lies under it is not drawn at all.
+  if (flow.overlay() != Overlay::Staff) draw_screen(frame, flow, clock, screen_keys);
   frame.set_interactive(true);
   if (flow.overlay() == Overlay::StillThere) still_there(frame, flow, clock);
   if (flow.overlay() == Overlay::Staff) {
     staff(frame, flow, clock);
   } else {
     staff_digits_.clear();
+  }
+}
+
+void Screens::draw_screen(Frame& frame, Flow& flow, const Clock& clock,
+                          const std::vector<TypedKey>& keys) {
+  switch (flow.screen()) {
+    case Screen::Loading: loading(frame); break;
+    case Screen::Pair: pair(frame, flow, clock, keys); break;
+    case Screen::Welcome: welcome(frame, flow, clock); break;
+    case Screen::Details: details(frame, flow, clock, keys); break;
+    case Screen::Issuing: issuing(frame, flow, clock); break;
+    case Screen::Pass: pass(frame, flow, clock); break;
+    case Screen::Entered: entered(frame, flow, clock); break;
+    case Screen::Expired: expired(frame, flow, clock); break;
+    case Screen::Problem: problem(frame, flow, clock); break;
   }
 }
 

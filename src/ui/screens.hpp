@@ -32,6 +32,8 @@ class Screens {
   void forget_gl();
 
  private:
+  void draw_screen(Frame& frame, Flow& flow, const Clock& clock,
+                   const std::vector<TypedKey>& keys);
   void welcome(Frame& frame, Flow& flow, const Clock& clock);
   void details(Frame& frame, Flow& flow, const Clock& clock, const std::vector<TypedKey>& keys);
   void details_choices(Frame& frame, Flow& flow, const Clock& clock, ImRect area);
@@ -53,7 +55,6 @@ class Screens {
   int pass_serial_ = -1;
   std::string pair_digits_, staff_digits_;
   Screen last_screen_ = Screen::Loading;
-  Millis screen_since_ = 0;
 };
 
 }  // namespace kiosk::ui
