@@ -88,6 +88,8 @@ class Pairing:
 
     async def pair(self, request: web.Request) -> web.Response:
         """POST /api/pair {"code"} -> 201 {"token", "kiosk_name"}."""
+        # Shortcoming: behind a reverse proxy every kiosk has the proxy's address, so one
+        # guesser locks pairing for all; trusting a configured proxy's X-Forwarded-For fixes it.
         address = request.remote or "unknown"
         wait = self.wrong_codes.retry_after(address)
         if wait:

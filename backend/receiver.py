@@ -86,6 +86,8 @@ class WebhookReceiver:
 
     def _audit_rejection(self, reason: str, address: str | None) -> None:
         # Written in the background: a flood of bad deliveries must not delay the 401s.
+        # Shortcoming: nothing caps these rows, so a long flood grows the store; a per-minute
+        # cap with one summary row would bound it.
         async def write() -> None:
             try:
                 await self.services.store.write(lambda c: queries.audit(

@@ -37,6 +37,8 @@ class Services:
     limits: dict[str, SlidingWindow] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # Shortcoming: the counters live in memory, so a restart forgets them; counting the
+        # passes table at start would carry the day's count over.
         s = self.settings
         self.limits = {
             "kiosk_minute": SlidingWindow(s.passes_per_kiosk_minute, 60),

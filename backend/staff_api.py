@@ -31,7 +31,8 @@ class StaffApi:
     def __init__(self, services: Services, pairing: Pairing) -> None:
         self.services = services
         self.pairing = pairing
-        # One PIN for the whole server, so one lock for the whole server.
+        # One PIN for the whole server, so one lock for the whole server. Shortcoming: the lock
+        # is in memory and a restart lifts it; keeping wrong tries in the store would not.
         self.wrong_pins = SlidingWindow(WRONG_PINS, LOCK_SECONDS)
         self._sessions: dict[str, tuple[int, float]] = {}
         self._pin_lock = asyncio.Lock()

@@ -200,3 +200,10 @@ def test_health_counts_rejected_deliveries(real: Backend) -> None:
     time.sleep(0.2)
     health = http(real.url + "/api/health").body
     assert health["rejected_deliveries_last_hour"] >= 1 or health["last_delivery"] is None
+
+
+def test_every_secret_is_accepted_while_rotating(start_backend, sim) -> None:
+    backend = start_backend(sim, BEIN_WEBHOOK_SECRET="whsec_old, whsec_new")
+    assert deliver(backend, envelope("bein_a"), secret="whsec_old").status == 200
+    assert deliver(backend, envelope("bein_b"), secret="whsec_new").status == 200
+    assert deliver(backend, envelope("bein_c"), secret="whsec_other").status == 401
