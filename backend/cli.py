@@ -5,7 +5,6 @@ import argparse
 import asyncio
 import csv
 import getpass
-import json
 import logging
 import signal
 import ssl
@@ -19,7 +18,7 @@ from . import queries
 from .bein_client import BeinClient, UpstreamError
 from .clock import iso_ms, now_ms, parse_day_ms
 from .config import REPO, ConfigError, Settings, load_settings
-from .store import Store, StoreUnavailable, connect, migrate, prepare_file, run_transaction
+from .store import StoreUnavailable, connect, migrate, prepare_file, run_transaction
 
 log = logging.getLogger("kiosk")
 SUBCOMMANDS = ("simulate", "register-webhook", "pods", "check", "pair", "kiosks", "revoke",
