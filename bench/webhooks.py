@@ -236,6 +236,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.deliveries, args.trials, args.kiosks, args.seconds = 200, 5, 20, 5.0
+    # Other work on the same 2 cores changes every figure below, so say how busy they were.
+    print(f"load average before the run: {os.getloadavg()[0]:.2f} (2 cores)")
     with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as folder:
         work = Path(folder)
         simulator = Simulator(work).start()
@@ -244,6 +246,7 @@ def main() -> int:
             backend.start()
             backend.pair("Bench kiosk")
             asyncio.run(run(args, backend))
+            print(f"load average after the run: {os.getloadavg()[0]:.2f}")
         finally:
             backend.stop()
             simulator.stop()
