@@ -16,14 +16,16 @@ endif()
 
 # The glyphs the UI needs (see src/ui/fonts.cpp); hinting and layout tables are not used by
 # ImGui's rasterizer, so they are dropped to keep the download small.
-set(FONT_UNICODES "U+0020-007E,U+00A0-017F,U+2013-2014,U+2018-201A,U+201C-201E,U+2022,U+2026,U+202F,U+20AC")
+set(FONT_UNICODES
+    "U+0020-007E,U+00A0-017F,U+2013-2014,U+2018-201A,U+201C-201E,U+2022,U+2026,U+202F,U+20AC")
 set(GEN_DIR ${CMAKE_BINARY_DIR}/generated)
 file(MAKE_DIRECTORY ${GEN_DIR})
 foreach(style Regular Bold)
   add_custom_command(
     OUTPUT ${GEN_DIR}/NotoSans-${style}.subset.ttf
     COMMAND ${PYTHON} -m fontTools.subset ${FONT_DIR}/NotoSans-${style}.ttf
-            --unicodes=${FONT_UNICODES} --no-hinting --layout-features= --drop-tables+=GPOS,GSUB,GDEF
+            --unicodes=${FONT_UNICODES} --no-hinting --layout-features=
+            --drop-tables+=GPOS,GSUB,GDEF
             --output-file=${GEN_DIR}/NotoSans-${style}.subset.ttf
     DEPENDS ${FONT_DIR}/NotoSans-${style}.ttf
     COMMENT "Subsetting Noto Sans ${style}")

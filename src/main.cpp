@@ -86,7 +86,8 @@ void schedule_wakeup(Millis now) {
   app.timer = 0;
   app.timer_at = wake;
   if (wake != 0) {
-    app.timer = emscripten_set_timeout(on_timer, static_cast<double>(std::max<Millis>(wake - now, 0)), nullptr);
+    const auto delay = static_cast<double>(std::max<Millis>(wake - now, 0));
+    app.timer = emscripten_set_timeout(on_timer, delay, nullptr);
   }
 }
 

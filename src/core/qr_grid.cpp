@@ -62,7 +62,8 @@ ModuleGrid sample(const std::vector<std::uint8_t>& dark, int width, const Box& b
     for (int x = 0; x < n; ++x) {
       const int px = box.left + static_cast<int>((x + 0.5) * step_x);
       const int py = box.top + static_cast<int>((y + 0.5) * step_y);
-      grid.dark[static_cast<std::size_t>(y * n + x)] = dark[static_cast<std::size_t>(py * width + px)];
+      grid.dark[static_cast<std::size_t>(y * n + x)] =
+          dark[static_cast<std::size_t>(py * width + px)];
     }
   }
   return grid;

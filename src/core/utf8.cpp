@@ -79,7 +79,7 @@ void utf8_pop_back(std::string& text) {
 
 char32_t latin_upper(char32_t cp) {
   if (cp >= 'a' && cp <= 'z') return cp - 32;
-  // Latin-1: à..þ map to À..Þ, except ÷ (U+00F7); ß and ÿ have no single-letter capital here.
+  // Latin-1: à..þ map to À..Þ, except ÷ (U+00F7); ß keeps its form, ÿ maps below.
   if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) return cp - 32;
   if (cp == 0xFF) return 0x178;
   if (cp == 0x153) return 0x152;  // œ → Œ

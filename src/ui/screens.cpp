@@ -420,6 +420,15 @@ void Screens::pass(Frame& frame, Flow& flow, const Clock& clock) {
     info = ImRect(code_pos.x + code_px + margin * 1.5f, margin, size.x - margin,
                   size.y - margin);
   }
+  if (pass_code_.empty()) {
+    // be-in's image could not be read: say so instead of showing an empty square.
+    const float w = frame.portrait() ? size.x - 2 * margin : shorter * 0.72f;
+    const std::string text = std::string(frame.t(Text::ProblemUnexpected)) + " " +
+                             frame.t(Text::ProblemAskDesk);
+    frame.text(frame.fonts().title,
+               ImVec2(frame.portrait() ? margin : code_pos.x, margin + frame.px(80)), w,
+               theme::kError, text, 0.5f);
+  }
   pass_code_.draw(frame.draw(), code_pos, scale);
   pass_info(frame, flow, clock, info);
 }
@@ -445,7 +454,8 @@ void Screens::pass_info(Frame& frame, Flow& flow, const Clock& clock, ImRect are
   // With a second code for the phone, the ring sits left of it; otherwise it is centred.
   const float ring_x = small_pass_code ? area.Min.x + radius + frame.px(8) : area.GetCenter().x;
   const ImVec2 ring_centre(ring_x, y + radius + frame.px(6));
-  const float fraction = static_cast<float>(remaining) / static_cast<float>(std::max<Millis>(1, validity));
+  const float fraction =
+      static_cast<float>(remaining) / static_cast<float>(std::max<Millis>(1, validity));
   draw_ring(frame, ring_centre, radius, fraction,
             remaining < 30000 ? theme::kError : theme::kAccent);
   const std::string countdown = format_countdown(remaining);
@@ -593,7 +603,8 @@ void Screens::pair(Frame& frame, Flow& flow, const Clock& clock,
   const float box = std::min(frame.px(56), area.GetWidth() / 8 - frame.px(6));
   const float boxes_w = box * 8 + frame.px(6) * 7;
   for (int i = 0; i < 8; ++i) {
-    const float x = area.GetCenter().x - boxes_w * 0.5f + static_cast<float>(i) * (box + frame.px(6));
+    const float x =
+        area.GetCenter().x - boxes_w * 0.5f + static_cast<float>(i) * (box + frame.px(6));
     frame.draw()->AddRectFilled(ImVec2(x, y), ImVec2(x + box, y + box * 1.2f), theme::kPanel,
                                 frame.px(6));
     if (i < static_cast<int>(pair_digits_.size())) {

@@ -102,6 +102,9 @@ TEST_CASE("without a token the kiosk pairs itself in demo mode, else shows the p
   real.answer(real.only_request(), 401, error_json("pairing_code_invalid"));
   CHECK(real.flow.screen() == Screen::Pair);
   CHECK(real.flow.pair_issue() == Flow::PairIssue::None);
+  real.flow.pair_with("", real.now);
+  real.answer(real.only_request(), 400, error_json("invalid_input"));
+  CHECK(real.flow.screen() == Screen::Pair);
   real.flow.pair_with("12345678", real.now);
   auto with_code = real.only_request();
   CHECK(with_code.body == R"({"code":"12345678"})");
@@ -125,6 +128,8 @@ TEST_CASE("the whole guest flow: welcome, details, issuing, pass, entered, welco
   h.flow.confirm(h.now);
   CHECK(h.flow.form_issue() == FormIssue::NameEmpty);
   for (char32_t c : std::u32string(U"Ana Lima")) h.flow.name().type_char(c);
+  h.flow.name_edited();
+  CHECK(h.flow.form_issue() == FormIssue::None);
   h.flow.confirm(h.now);
   CHECK(h.flow.form_issue() == FormIssue::ChoosePurpose);
   h.flow.choose_purpose("nope");
