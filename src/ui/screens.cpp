@@ -34,6 +34,13 @@ ButtonPair bottom_buttons(const Frame& frame, const ImRect& area, float height_c
           ImRect(area.Max.x - w, y, area.Max.x, y + h)};
 }
 
+// One button centred at the bottom of an area.
+ImRect bottom_button(const Frame& frame, const ImRect& area, float width_css, float height_css) {
+  const float w = std::min(area.GetWidth(), frame.px(width_css));
+  return ImRect(area.GetCenter().x - w * 0.5f, area.Max.y - frame.px(height_css),
+                area.GetCenter().x + w * 0.5f, area.Max.y);
+}
+
 const char* purpose_label(const Frame& frame, const PurposeOption& option) {
   static const struct {
     const char* id;
@@ -220,7 +227,8 @@ void Screens::welcome(Frame& frame, Flow& flow, const Clock& clock) {
 void Screens::details(Frame& frame, Flow& flow, const Clock& clock,
                       const std::vector<TypedKey>& keys) {
   const std::string before = flow.name().text();
-  // A physical keyboard types too.
+  // A physical keyboard types too. Dead keys (´ then e) are not composed: only keys that
+  // produce a whole character arrive; composing them in Input::on_key would fix that.
   for (const auto& key : keys) {
     if (key.character) {
       flow.name().type_char(key.character);
@@ -394,9 +402,7 @@ void Screens::issuing(Frame& frame, Flow& flow, const Clock& clock) {
   draw_spinner(frame, ImVec2(centre.x, centre.y - frame.px(80)), frame.px(48), clock.now);
   frame.text(frame.fonts().title, ImVec2(area.Min.x, centre.y + frame.px(10)), area.GetWidth(),
              theme::kText, frame.t(Text::Issuing), 0.5f);
-  const float w = std::min(area.GetWidth(), frame.px(320));
-  const ImRect cancel(centre.x - w * 0.5f, area.Max.y - frame.px(80), centre.x + w * 0.5f,
-                      area.Max.y);
+  const ImRect cancel = bottom_button(frame, area, 320, 80);
   if (frame.button("cancel", cancel, frame.t(Text::Cancel), ButtonStyle::Secondary)) {
     flow.cancel(clock.now);
   }
@@ -486,9 +492,7 @@ void Screens::pass_info(Frame& frame, Flow& flow, const Clock& clock, ImRect are
     frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kError,
                frame.t(Text::PassLostContact), 0.5f);
   }
-  const float w = std::min(area.GetWidth(), frame.px(320));
-  const ImRect cancel(area.GetCenter().x - w * 0.5f, area.Max.y - frame.px(72),
-                      area.GetCenter().x + w * 0.5f, area.Max.y);
+  const ImRect cancel = bottom_button(frame, area, 320, 72);
   if (frame.button("cancel", cancel, frame.t(Text::Cancel), ButtonStyle::Secondary)) {
     flow.cancel(clock.now);
   }
@@ -508,9 +512,7 @@ void Screens::entered(Frame& frame, Flow& flow, const Clock& clock) {
                                  {"time", format_clock(flow.entered_at_ms(),
                                                        clock.utc_offset_minutes)}});
   frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted, line, 0.5f);
-  const float w = std::min(area.GetWidth(), frame.px(360));
-  const ImRect done(area.GetCenter().x - w * 0.5f, area.Max.y - frame.px(90),
-                    area.GetCenter().x + w * 0.5f, area.Max.y);
+  const ImRect done = bottom_button(frame, area, 360, 90);
   if (frame.button("done", done, frame.t(Text::Done), ButtonStyle::Primary)) {
     flow.finish(clock.now);
   }
