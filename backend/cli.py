@@ -36,7 +36,9 @@ def setup_logging() -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="serve.py", description="The be-in guest kiosk server.")
+    parser = argparse.ArgumentParser(
+        prog="serve.py", description="The be-in guest kiosk server.",
+        epilog="other commands: serve.py {" + ",".join(SUBCOMMANDS) + "} --help")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--web", type=Path, default=REPO / "build" / "web",
