@@ -307,6 +307,9 @@ bool create_context() {
   attrs.stencil = EM_FALSE;
   attrs.antialias = EM_FALSE;  // ImGui antialiases its own shapes; QR modules must stay sharp
   attrs.powerPreference = EM_WEBGL_POWER_PREFERENCE_LOW_POWER;
+  // WebGL2's core is all ImGui's ES3 path and our shader need; enabling every extension
+  // costs tens of milliseconds before the first frame on software GL.
+  attrs.enableExtensionsByDefault = EM_FALSE;
   g_app->gl = emscripten_webgl_create_context(kCanvas, &attrs);
   if (g_app->gl <= 0) return false;
   emscripten_webgl_make_context_current(g_app->gl);

@@ -113,12 +113,5 @@
   app.onerror = () => fatal('download');
   document.body.appendChild(app);
 
-  // Create the WebGL2 context now, while the wasm downloads and compiles: on software GL this
-  // takes hundreds of milliseconds. The app later asks for the same context on the same
-  // canvas (the attributes match src/main.cpp) and the browser hands back this one.
-  const gl = window.Module.canvas.getContext('webgl2', {
-    alpha: false, depth: false, stencil: false, antialias: false,
-    premultipliedAlpha: true, preserveDrawingBuffer: false, powerPreference: 'low-power',
-  });
-  if (!gl) fatal('webgl2');
+
 })();
