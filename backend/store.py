@@ -25,6 +25,7 @@ log = logging.getLogger("kiosk.store")
 T = TypeVar("T")
 Job = Callable[[sqlite3.Connection], Any]
 MAX_BATCH = 64
+CHECKPOINT_EVERY_SECONDS = 1.0
 
 
 class StoreUnavailable(Exception):
@@ -115,6 +116,8 @@ class Store:
         self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="store-read")
         self._local = threading.local()
         self._write_conn: sqlite3.Connection | None = None
+        self._checkpointer: threading.Thread | None = None
+        self._closing = threading.Event()
 
     def open(self) -> None:
         """Create or migrate the database and start the writer thread."""
@@ -122,11 +125,21 @@ class Store:
         self._write_conn = connect(self.path)
         migrate(self._write_conn)
         tighten_modes(self.path)
+        # Checkpoints copy the WAL into the database file; done inside a commit they would stall
+        # that batch of webhooks for tens of milliseconds, so another thread does them.
+        self._write_conn.execute("PRAGMA wal_autocheckpoint=0")
         self._writer = threading.Thread(target=self._write_loop, name="store-write",
                                         daemon=True)
         self._writer.start()
+        self._checkpointer = threading.Thread(target=self._checkpoint_loop,
+                                              name="store-checkpoint", daemon=True)
+        self._checkpointer.start()
 
     def close(self) -> None:
+        self._closing.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(10)
+            self._checkpointer = None
         if self._writer is not None:
             self._jobs.put(None)
             self._writer.join(10)
@@ -169,6 +182,19 @@ class Store:
             conn.execute("PRAGMA query_only=ON")
             self._local.conn = conn
         return fn(conn)
+
+    def _checkpoint_loop(self) -> None:
+        conn = connect(self.path)
+        conn.execute("PRAGMA busy_timeout=1000")
+        try:
+            while not self._closing.wait(CHECKPOINT_EVERY_SECONDS):
+                try:
+                    # PASSIVE never waits for or blocks the writer and the readers.
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as error:
+                    log.warning("store checkpoint failed: %s", error)
+        finally:
+            conn.close()
 
     def _write_loop(self) -> None:
         while True:
