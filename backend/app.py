@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from .receiver import WebhookReceiver, add_webhook_routes
 from .services import Services
 from .staff_api import StaffApi, add_staff_routes
 from .static_files import add_static_routes
-from .store import Store
+from .store import Store, StoreUnavailable
 
 log = logging.getLogger("kiosk.app")
 BODY_LIMIT = 64 * 1024
@@ -75,7 +76,10 @@ async def start_server(settings: Settings, host: str, port: int, web_dir: Path,
                        ssl_context: ssl.SSLContext | None = None) -> RunningServer:
     """Open the store, listen, and in demo mode register our webhook with the simulator."""
     store = Store(settings.db_path)
-    store.open()
+    try:
+        store.open()
+    except (OSError, sqlite3.Error) as error:
+        raise StoreUnavailable(f"cannot open the store {settings.db_path}: {error}") from None
     simulator = None
     if settings.demo:
         from .simulator import Simulator

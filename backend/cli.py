@@ -119,6 +119,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
         try:
             server = await start_server(settings, args.host, args.port, args.web, context)
+        except StoreUnavailable as error:
+            raise Failure(str(error)) from None
         except OSError as error:
             raise Failure(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
         except UpstreamError as error:

@@ -259,3 +259,10 @@ def test_tls(start_backend, tmp_path) -> None:
         assert "open https://" in backend.log()
     finally:
         backend.stop()
+
+
+def test_unusable_store_is_one_clear_line(tmp_path) -> None:
+    out = run_serve({"KIOSK_DB": "/proc/no-such-folder/kiosk.db"}, "--port", "1")
+    assert out.returncode == 1
+    assert out.stderr.strip().startswith("serve.py: cannot open the store")
+    assert "Traceback" not in out.stderr
