@@ -297,6 +297,9 @@ EM_BOOL on_context_restored(int, const void*, void*) {
   return EM_TRUE;
 }
 
+// Known shortcoming: on software GL (headless Chromium's SwiftShader) creating this context
+// takes 150 to 330 ms, which keeps the first frame above the 500 ms budget there; a GPU tablet
+// is much faster, and only moving the GL work off the first frame would fix it.
 bool create_context() {
   EmscriptenWebGLContextAttributes attrs;
   emscripten_webgl_init_context_attributes(&attrs);
