@@ -139,14 +139,15 @@ def test_waiting_request_answers_pending_after_n_seconds(real: Backend) -> None:
 
 
 def test_pass_expires_and_waiting_request_says_so(start_backend) -> None:
-    backend = start_backend(KIOSK_PASS_VALIDITY_MINUTES="0.1")
+    # be-in's own minimum, 0.01 minutes, is allowed in demo mode.
+    backend = start_backend(KIOSK_PASS_VALIDITY_MINUTES="0.01")
     backend.pair()
     created = backend.new_pass().body
     started = time.monotonic()
     answer = backend.api("GET", f"/api/passes/{created['request_id']}?wait=20")
     assert answer.body["status"] == "expired"
-    assert time.monotonic() - started < 8
-    assert created["expires_at_ms"] - created["issued_at_ms"] == 6000
+    assert time.monotonic() - started < 3
+    assert created["expires_at_ms"] - created["issued_at_ms"] == 600
 
 
 def test_pass_page_link_when_public_url_is_set(start_backend) -> None:
