@@ -33,6 +33,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 FAILED = pytest.StashKey[bool]()
+FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FIGURES:
+        terminalreporter.section("kiosk timings")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def figure() -> callable:
+    """Record a measured figure; the session prints them all after the tests."""
+    return FIGURES.append
 
 
 def artifact_dir(node: pytest.Item) -> Path:

@@ -63,7 +63,8 @@ def scan_and_time_welcome(kiosk: KioskBrowser, payload: str, timeout: float = 5.
     raise AssertionError(f"no welcome within {timeout} s of the scan; the pod said {scan}")
 
 
-def test_guest_gets_in(any_tablet: KioskBrowser, backend_factory, output_dir: Path) -> None:
+def test_guest_gets_in(any_tablet: KioskBrowser, backend_factory, output_dir: Path,
+                       figure) -> None:
     backend: Backend = backend_factory()
     kiosk = any_tablet
     kiosk.open(backend.url + "/")
@@ -75,7 +76,7 @@ def test_guest_gets_in(any_tablet: KioskBrowser, backend_factory, output_dir: Pa
     payload = read_pass_code(kiosk, output_dir / "2-pass.png")
 
     seconds = scan_and_time_welcome(kiosk, payload)
-    print(f"\n[{kiosk.tablet.name}] scan to welcome: {seconds * 1000:.0f} ms")
+    figure(f"{kiosk.tablet.name}: scan to welcome {seconds * 1000:.0f} ms")
     hook = kiosk.hook()
     kiosk.screenshot(output_dir / "3-entered.png")
     assert any(GUEST in text for text in hook["texts"]), hook["texts"]
@@ -215,7 +216,8 @@ def test_german_kiosk(landscape: KioskBrowser, backend_factory, output_dir: Path
             assert english not in texts, f"{english!r} is still English on {texts}"
 
 
-def test_context_loss_on_pass(tablet: KioskBrowser, backend_factory, output_dir: Path) -> None:
+def test_context_loss_on_pass(tablet: KioskBrowser, backend_factory, output_dir: Path,
+                              figure) -> None:
     backend = backend_factory()
     kiosk = tablet
     kiosk.open(backend.url + "/")
@@ -224,19 +226,24 @@ def test_context_loss_on_pass(tablet: KioskBrowser, backend_factory, output_dir:
     kiosk.wait_screen("pass", 15)
     before = read_pass_code(kiosk, output_dir / "1-pass.png")
 
+    frame = kiosk.hook()["frame"]
     kiosk.run_js("""
         const gl = document.querySelector('canvas').getContext('webgl2');
         const lose = gl.getExtension('WEBGL_lose_context');
+        window.__restored = null;
         lose.loseContext();
-        setTimeout(() => lose.restoreContext(), 300);
+        setTimeout(() => { lose.restoreContext(); window.__restored = performance.now(); }, 300);
     """)
     lost_at = time.monotonic()
-    after = None
-    while time.monotonic() - lost_at < 3.0:
-        time.sleep(0.25)
-        codes = kiosk.read_qr_codes(output_dir / "2-after-restore.png")
-        if before in codes and kiosk.hook()["screen"] == "pass":
-            after = time.monotonic() - lost_at
-            break
-    assert after is not None, "the code was not readable again within 3 s of a context loss"
-    print(f"\ncode readable again {after * 1000:.0f} ms after the context loss")
+    # The kiosk draws again once the context is back; then the scanner must read the same code.
+    kiosk.wait_for(lambda h: h["frame"] > frame and kiosk.run_js("return window.__restored"),
+                   3.0, "a frame drawn after the context came back")
+    kiosk.wait_for(lambda h: h["frame"] > frame + 1 and h["screen"] == "pass", 3.0,
+                   "the pass to be drawn again")
+    redrawn = time.monotonic() - lost_at
+    codes = kiosk.read_qr_codes(output_dir / "2-after-restore.png")
+    readable = time.monotonic() - lost_at
+    assert before in codes, f"after a context loss the scanner read {codes}, not {before!r}"
+    figure(f"{kiosk.tablet.name}: after a context loss, pass drawn again in"
+           f" {redrawn * 1000:.0f} ms, code read off a screenshot at {readable * 1000:.0f} ms")
+    assert readable <= 3.0
