@@ -45,16 +45,24 @@ case $what in
       bash -c 'cd /root/kiosk && time ./kiosk test'
     ;;
   run)
+    # ./kiosk run ends by exec-ing serve.py, so the background job's pid is the server's.
     chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb \
-      bash -c 'cd /root/kiosk && (./kiosk run --port 18080 > /root/run.log 2>&1 &) &&
-               for i in $(seq 1 600); do
-                 grep -q "open http" /root/run.log 2>/dev/null && break; sleep 1
+      bash -c 'cd /root/kiosk
+               ./kiosk run --port 18080 > /root/run.log 2>&1 &
+               server=$!
+               for _ in $(seq 1 900); do
+                 grep -q "open http" /root/run.log && break
+                 kill -0 $server 2>/dev/null || break
+                 sleep 1
                done
                cat /root/run.log
                /usr/bin/python3 -c "
-import urllib.request
-print(urllib.request.urlopen(\"http://127.0.0.1:18080/\", timeout=5).status)"
-               pkill -f "serve.py --port 18080" || true'
+import json, urllib.request
+page = urllib.request.urlopen(\"http://127.0.0.1:18080/\", timeout=5)
+print(\"GET / ->\", page.status, page.headers.get(\"Content-Type\"))"
+               status=$?
+               kill $server; wait $server 2>/dev/null
+               exit $status'
     ;;
   *) echo "usage: $0 test|run" >&2; exit 2 ;;
 esac
