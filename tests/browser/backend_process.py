@@ -23,7 +23,11 @@ def free_port() -> int:
 
 
 class Backend:
-    """serve.py in demo mode with its own store; can be stopped and started again in place."""
+    """serve.py with its own store (demo mode unless env says otherwise); can be stopped and
+    started again in place."""
+
+    log_name = "serve.log"
+    ready_path = "/api/health"
 
     def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
         self.workdir = workdir
@@ -32,14 +36,17 @@ class Backend:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("BEIN_", "KIOSK_"))}
         self.env.update({"KIOSK_DB": str(workdir / "kiosk.db"), "PYTHONUNBUFFERED": "1"})
         self.env.update(env or {})
-        self.log_path = workdir / "serve.log"
+        self.log_path = workdir / self.log_name
         self.process: subprocess.Popen[bytes] | None = None
+
+    def arguments(self) -> list[str]:
+        return ["--host", "127.0.0.1", "--port", str(self.port),
+                "--web", str(REPO / "build" / "web")]
 
     def start(self, timeout: float = 20.0) -> None:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [PYTHON, str(REPO / "serve.py"), "--host", "127.0.0.1", "--port", str(self.port),
-             "--web", str(REPO / "build" / "web")],
+            [PYTHON, str(REPO / "serve.py"), *self.arguments()],
             cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout
@@ -48,11 +55,19 @@ class Backend:
                 raise RuntimeError(f"serve.py exited with {self.process.returncode}; "
                                    f"see {self.log_path}")
             try:
-                self.request("GET", "/api/health")
+                self.request("GET", self.ready_path)
                 return
             except (OSError, urllib.error.URLError):
                 time.sleep(0.1)
         raise RuntimeError(f"serve.py did not answer within {timeout} s; see {self.log_path}")
+
+    def command(self, *args: str, stdin: str = "") -> str:
+        """Another serve.py command (pair, revoke, staff-pin...) with this server's settings."""
+        done = subprocess.run([PYTHON, str(REPO / "serve.py"), *args], cwd=self.workdir,
+                              env=self.env, input=stdin, capture_output=True, text=True,
+                              timeout=30)
+        assert done.returncode == 0, f"serve.py {args[0]} failed: {done.stderr}"
+        return done.stdout
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -90,3 +105,17 @@ class Backend:
         status, answer = self.request("POST", "/sim/scan", body)
         assert status == 200, f"/sim/scan answered {status}: {answer}"
         return answer
+
+
+class Simulator(Backend):
+    """The be-in simulator on its own (`serve.py simulate`), for a backend in real mode."""
+
+    log_name = "simulator.log"
+    ready_path = "/sim/switches"
+
+    def __init__(self, workdir: Path, key: str) -> None:
+        super().__init__(workdir)
+        self.key = key
+
+    def arguments(self) -> list[str]:
+        return ["simulate", "--port", str(self.port), "--key", self.key]

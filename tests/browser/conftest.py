@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pytest
 
-from backend_process import REPO, Backend
+from backend_process import REPO, Backend, Simulator
 from kiosk_browser import KioskBrowser, TABLETS, Tablet
 
 OUTPUT = REPO / "test-output" / "browser"
@@ -77,6 +77,25 @@ def backend_factory(tmp_path: Path, output_dir: Path) -> Iterator[callable]:
         backend.stop()
         if backend.log_path.exists():
             shutil.copy(backend.log_path, output_dir / "serve.log")
+
+
+@pytest.fixture
+def real_backend(tmp_path: Path, output_dir: Path) -> Iterator[Backend]:
+    """serve.py in real mode against the be-in simulator running on its own, not yet started:
+    its webhook endpoint is registered with the simulator, as staff would do it."""
+    simulator = Simulator(tmp_path, key="cb2e8c89-b2b4-4d3b-8d7b-97f4753c8f8e")
+    simulator.start()
+    backend = Backend(tmp_path, {"BEIN_API_KEY": simulator.key, "BEIN_API_BASE": simulator.url})
+    backend.simulator = simulator
+    backend.command("register-webhook", "--url", backend.url + "/bein-webhooks")
+    try:
+        yield backend
+    finally:
+        backend.stop()
+        simulator.stop()
+        for process in (backend, simulator):
+            if process.log_path.exists():
+                shutil.copy(process.log_path, output_dir / process.log_path.name)
 
 
 def open_tablet(request: pytest.FixtureRequest, tablet: Tablet,
