@@ -44,6 +44,8 @@ def test_valid_delivery_marks_the_pass_entered(real: Backend) -> None:
     ({"x-platform-signature": "zz" * 32}, "malformed_signature"),
     ({"x-platform-signature": "abc"}, "malformed_signature"),
     ({"x-platform-timestamp": "17170896x0123"}, "malformed_timestamp"),
+    # Thirteen Arabic-Indic digits in UTF-8: digits to Unicode, but not a Unix time.
+    ({"x-platform-timestamp": ("\u0661" * 13).encode()}, "malformed_timestamp"),
 ])
 def test_bad_headers_are_refused_and_not_stored(real: Backend, headers: dict,
                                                 reason: str) -> None:
