@@ -29,6 +29,9 @@ async def read_limited(request: web.Request, limit: int, seconds: float = BODY_S
             if size > limit:
                 raise ApiError("payload_too_large", f"the body is over {limit} bytes")
 
+    if request.content.is_eof():
+        # The whole body came with the headers (as small deliveries do): no wait, no timer.
+        return await read()
     try:
         # asyncio.timeout, not wait_for: no extra task per request on the webhook's hot path.
         async with asyncio.timeout(seconds):

@@ -107,5 +107,9 @@ class AccessLogger(AbstractAccessLogger):
     """One line per request without query strings or pass-page tokens."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        # aiohttp 3.8 calls this for every request even when the level drops the line; return
+        # before gathering the facts (off by default: every webhook would pay for them).
+        if not self.logger.isEnabledFor(logging.INFO):
+            return
         self.logger.info("%s %s %s %d %.1f ms", request.remote, request.method,
                          safe_path(request.path), response.status, time * 1000)
