@@ -131,13 +131,32 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         # passes, which otherwise stall every waiting webhook for tens of milliseconds.
         gc.collect()
         gc.freeze()
+        loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
+        log.info("event loop: %s", loop_name)
         print(f"be-in kiosk: open {server.url} ({mode})", flush=True)
         await _wait_for_stop_signal()
         log.info("stopping")
         await server.stop()
         return 0
 
-    return asyncio.run(run())
+    with asyncio.Runner(loop_factory=_loop_factory(settings.event_loop)) as runner:
+        return runner.run(run())
+
+
+def _loop_factory(choice: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop when chosen or (auto) installed; None is asyncio's own loop.
+
+    uvloop sends an answer's headers and body in one write where aiohttp 3.8 on asyncio's loop
+    makes two send calls; bench part 1 measured about 13% less server CPU per delivery."""
+    if choice == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        if choice == "uvloop":
+            raise ConfigError("KIOSK_EVENT_LOOP=uvloop needs Debian's python3-uvloop") from None
+        return None
+    return uvloop.new_event_loop
 
 
 async def _wait_for_stop_signal() -> None:

@@ -14,6 +14,7 @@ DEFAULT_PURPOSES = "visit:Visit,meeting:Meeting,delivery:Delivery,interview:Inte
 LANGUAGE_RE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 POD_ID_RE = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 PURPOSE_ID_RE = re.compile(r"^[a-z0-9_-]{1,32}$")
+EVENT_LOOPS = ("auto", "uvloop", "asyncio")
 
 
 class ConfigError(Exception):
@@ -48,6 +49,7 @@ class Settings:
     passes_per_server_minute: int = 60
     passes_per_server_day: int = 2000
     pod_fields: tuple[str, ...] = ("pod_id", "location_id")
+    event_loop: str = "auto"
 
     @property
     def demo(self) -> bool:
@@ -179,7 +181,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         passes_per_server_minute=_integer(env, "KIOSK_SERVER_PASSES_PER_MINUTE", 60, 1, 10_000),
         passes_per_server_day=_integer(env, "KIOSK_SERVER_PASSES_PER_DAY", 2000, 1, 1_000_000),
         pod_fields=_pod_fields(env),
+        event_loop=_event_loop(env),
     )
+
+
+def _event_loop(env: Mapping[str, str]) -> str:
+    """auto: uvloop when Debian's python3-uvloop is installed, else asyncio's own loop."""
+    choice = env.get("KIOSK_EVENT_LOOP", "").strip() or "auto"
+    if choice not in EVENT_LOOPS:
+        raise ConfigError(f"KIOSK_EVENT_LOOP must be one of {', '.join(EVENT_LOOPS)}, "
+                          f"got {choice!r}")
+    return choice
 
 
 def _pod_fields(env: Mapping[str, str]) -> tuple[str, ...]:

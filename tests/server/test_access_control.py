@@ -209,6 +209,7 @@ def run_serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
     ({"BEIN_API_KEY": "k", "KIOSK_PASS_VALIDITY_MINUTES": "0.5"}, "KIOSK_PASS_VALIDITY_MINUTES"),
     ({"KIOSK_PASS_VALIDITY_MINUTES": "61"}, "KIOSK_PASS_VALIDITY_MINUTES"),
     ({"KIOSK_PASS_VALIDITY_MINUTES": "0.005"}, "KIOSK_PASS_VALIDITY_MINUTES"),
+    ({"KIOSK_EVENT_LOOP": "twisted"}, "KIOSK_EVENT_LOOP"),
     ({"KIOSK_LANGUAGES": "english"}, "KIOSK_LANGUAGES"),
     ({"KIOSK_PURPOSES": "bad id:Label"}, "KIOSK_PURPOSES"),
     ({"KIOSK_IDLE_SECONDS": "soon"}, "KIOSK_IDLE_SECONDS"),
