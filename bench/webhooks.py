@@ -11,7 +11,9 @@ Starts `serve.py simulate` and serve.py in real mode against it (temporary store
      no errors and <= 100 MB).
 
 Usage: bench/webhooks.py [--quick] [--deliveries 2000] [--kiosks 200] [--seconds 60]
-                         [--parts 123] [--repeat 1]
+                         [--parts 123] [--repeat 1] [--loops auto|asyncio,uvloop]
+With several --loops, one server per event loop runs and part 1 alternates between them (an A/B
+in the same run, medians printed); parts 2 and 3 use the first.
 The bench process competes with the server for the same 2 cores; figures include that, so part 1
 signs every body before the clock starts and posts them through a lean keep-alive HTTP/1.1
 client (RawPoster) whose own CPU time is printed beside the server's.
@@ -25,6 +27,7 @@ import json
 import os
 import random
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -141,7 +144,9 @@ class Bench:
             return data["status"]
 
     # 1. Acknowledgement time --------------------------------------------------------------
-    async def acknowledgements(self, count: int, concurrency: int = 50) -> None:
+    async def acknowledgements(self, count: int, concurrency: int = 50,
+                               label: str = "") -> tuple[float, float]:
+        """Part 1 once; returns p50 and p99 in milliseconds."""
         host, port = "127.0.0.1", self.backend.port
         bodies = [envelope(f"bein_ack{i}", envelope_id=str(uuid.uuid4())) for i in range(count)]
         # Signed before the clock starts, so that the bench's own HMACs do not take CPU from
@@ -178,12 +183,14 @@ class Bench:
         stored = {row[0] for row in conn.execute("SELECT envelope_id FROM deliveries")}
         conn.close()
         missing = len(ids - stored)
-        print(f"1. {count} signed deliveries, {concurrency} concurrent: time to 200 "
-              f"p50 {percentile(times, 0.5):.1f} ms, p99 {percentile(times, 0.99):.1f} ms, "
+        p50, p99 = percentile(times, 0.5), percentile(times, 0.99)
+        print(f"1. {label}{count} signed deliveries, {concurrency} concurrent: time to 200 "
+              f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
               f"max {max(times):.1f} ms ({count / elapsed:.0f}/s, server CPU "
               f"{cpu_each:.0f} us each, bench client {bench_cpu_each:.0f} us); "
               f"{len(acknowledged)} acknowledged, {len(failures)} refused, {missing} "
               "acknowledged but missing from the store", flush=True)
+        return p50, p99
 
     # 2. Webhook to waiting kiosk ----------------------------------------------------------
     async def wake_latency(self, trials: int) -> None:
@@ -271,21 +278,37 @@ class Bench:
               f"{peak_rss_mb(self.backend.process.pid):.1f} MB (at start {before:.1f} MB)")
 
 
-async def run(args: argparse.Namespace, backend: Backend) -> None:
+async def run(args: argparse.Namespace, backends: dict[str, Backend]) -> None:
     # The bench's own full garbage collections would show up as the server's latency.
     gc.collect()
     gc.freeze()
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=40)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        bench = Bench(backend, session)
+        benches = {loop: Bench(backend, session) for loop, backend in backends.items()}
         if "1" in args.parts:
-            for _ in range(args.repeat):
-                await bench.acknowledgements(args.deliveries)
+            await compare_acknowledgements(args, benches)
+        bench = next(iter(benches.values()))
         if "2" in args.parts:
             await bench.wake_latency(args.trials)
         if "3" in args.parts:
             await bench.soak(args.kiosks, args.seconds)
+
+
+async def compare_acknowledgements(args: argparse.Namespace, benches: dict[str, Bench]) -> None:
+    """Part 1, args.repeat times per server, the servers taking turns; medians at the end."""
+    results: dict[str, list[tuple[float, float]]] = {loop: [] for loop in benches}
+    labelled = len(benches) > 1
+    for _ in range(args.repeat):
+        for loop, bench in benches.items():
+            label = f"[{loop}] " if labelled else ""
+            results[loop].append(await bench.acknowledgements(args.deliveries, label=label))
+    if args.repeat > 1:
+        for loop, runs in results.items():
+            label = f"[{loop}] " if labelled else ""
+            print(f"1. {label}median of {len(runs)} runs: p50 "
+                  f"{statistics.median(r[0] for r in runs):.1f} ms, p99 "
+                  f"{statistics.median(r[1] for r in runs):.1f} ms")
 
 
 def main() -> int:
@@ -297,6 +320,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--parts", default="123", help="which parts to run, e.g. 1 or 23")
     parser.add_argument("--repeat", type=int, default=1, help="runs of part 1 in a row")
+    parser.add_argument("--loops", default="auto",
+                        help="KIOSK_EVENT_LOOP of each server, e.g. asyncio,uvloop")
     args = parser.parse_args()
     if args.quick:
         args.deliveries, args.trials, args.kiosks, args.seconds = 200, 5, 20, 5.0
@@ -305,14 +330,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as folder:
         work = Path(folder)
         simulator = Simulator(work).start()
-        backend = Backend(work, simulator, **BENCH_LIMITS)
+        backends: dict[str, Backend] = {}
         try:
-            backend.start()
-            backend.pair("Bench kiosk")
-            asyncio.run(run(args, backend))
+            for loop in args.loops.split(","):
+                (work / loop).mkdir()
+                backends[loop] = Backend(work / loop, simulator, KIOSK_EVENT_LOOP=loop,
+                                         **BENCH_LIMITS).start()
+                backends[loop].pair("Bench kiosk")
+            asyncio.run(run(args, backends))
             print(f"load average after the run: {os.getloadavg()[0]:.2f}")
         finally:
-            backend.stop()
+            for backend in backends.values():
+                backend.stop()
             simulator.stop()
     return 0
 
