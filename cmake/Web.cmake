@@ -82,7 +82,7 @@ target_link_options(kiosk PRIVATE
   -sMALLOC=emmalloc -sENVIRONMENT=web -sFILESYSTEM=0
   -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free,_kiosk_on_answer
-  -sINCOMING_MODULE_JS_API=canvas,instantiateWasm,onAbort,onRuntimeInitialized,preRun,print,printErr
+  -sINCOMING_MODULE_JS_API=canvas,instantiateWasm,onAbort,onRuntimeInitialized,print,printErr
   -sTEXTDECODER=2)
 
 # The static kiosk: index.html, a loader and the app, names hashed, .gz and .br beside them.

@@ -107,15 +107,29 @@ void fit_canvas() {
     app.height = h;
   }
   app.pixel_ratio = ratio;
+}
 
-  const float scale = ratio * (app.flow.large_text() ? kLargeTextFactor : 1.0f);
-  if (scale != app.fonts.scale) {
-    app.fonts = ui::build_fonts(scale);
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
-    // The GPU has the atlas; the CPU copy is rebuilt from the fonts if the context is lost.
-    ImGui::GetIO().Fonts->ClearTexData();
-  }
+// True when the atlas was rebuilt: upload_fonts() must follow ImGui_ImplOpenGL3_NewFrame().
+bool fit_fonts() {
+  App& app = *g_app;
+  const float scale = app.pixel_ratio * (app.flow.large_text() ? kLargeTextFactor : 1.0f);
+  // The first frame shows the loading screen with a tiny atlas of its own text; every later
+  // frame, whatever it shows, has all fonts (see ui::build_first_fonts).
+  const bool first = app.frames_drawn == 0 && app.flow.screen() == Screen::Loading;
+  if (scale == app.fonts.scale && (app.fonts.complete || first)) return false;
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  app.fonts = first ? ui::build_first_fonts(scale, tr(app.flow.language(), Text::Loading))
+                    : ui::build_fonts(scale);
+  return true;
+}
+
+void upload_fonts() {
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  // On the first frame ImGui_ImplOpenGL3_NewFrame has just uploaded the atlas with its device
+  // objects; a cleared atlas there would be rasterized a second time.
+  if (!atlas->TexID) ImGui_ImplOpenGL3_CreateFontsTexture();
+  // The GPU has the atlas; the CPU copy is rebuilt from the fonts if the context is lost.
+  atlas->ClearTexData();
 }
 
 // --- The test hook ---
@@ -193,7 +207,10 @@ void draw_frame(double time_ms) {
   app.flow.tick(now);
   const bool holding_corner = watch_staff_corner(now);
   if (app.flow.take_reload_request()) platform::reload_page(0);
+  const bool first = app.frames_drawn == 0;
   fit_canvas();
+  const bool new_fonts = fit_fonts();
+  if (first) platform::mark("fonts");
 
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(static_cast<float>(app.width), static_cast<float>(app.height));
@@ -205,6 +222,8 @@ void draw_frame(double time_ms) {
   const bool more_input = app.input.feed_imgui(app.pixel_ratio);
 
   ImGui_ImplOpenGL3_NewFrame();
+  if (new_fonts) upload_fonts();
+  if (first) platform::mark("upload");
   ImGui::NewFrame();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -218,11 +237,13 @@ void draw_frame(double time_ms) {
   app.screens.draw(frame, app.flow, clock, typed_keys());
   ImGui::End();
   ImGui::Render();
+  if (first) platform::mark("ui");
 
   glViewport(0, 0, app.width, app.height);
   glClearColor(0.06f, 0.106f, 0.176f, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (first) platform::mark("gl-draw");
   ++app.frames_drawn;
   publish_hook(frame);
   pump_flow();
@@ -298,8 +319,8 @@ EM_BOOL on_context_restored(int, const void*, void*) {
 }
 
 // Known shortcoming: on software GL (headless Chromium's SwiftShader) creating this context
-// takes 150 to 330 ms, which keeps the first frame above the 500 ms budget there; a GPU tablet
-// is much faster, and only moving the GL work off the first frame would fix it.
+// waits 50 to 350 ms for the GPU process, the largest part of the first frame on a busy
+// machine; an OffscreenCanvas context in a worker, made while the wasm downloads, would fix it.
 bool create_context() {
   EmscriptenWebGLContextAttributes attrs;
   emscripten_webgl_init_context_attributes(&attrs);
@@ -339,11 +360,16 @@ EM_JS(void, js_report_no_webgl2, (), {
 });
 
 int main() {
+  kiosk::platform::mark("main");
   g_app = new kiosk::App();
+  // Sized first: resizing a canvas whose context exists reallocates its drawing buffer, with
+  // synchronous round trips to the GPU process.
+  kiosk::fit_canvas();
   if (!kiosk::create_context()) {
     js_report_no_webgl2();
     return 1;
   }
+  kiosk::platform::mark("context");
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -354,6 +380,7 @@ int main() {
   io.MouseDoubleClickTime = 0;  // two quick taps are two taps, never a double-click
   ImGui::StyleColorsDark();
   ImGui_ImplOpenGL3_Init(kiosk::kGlslVersion);
+  kiosk::platform::mark("imgui");
 
   g_app->input.install(kiosk::kCanvas, kiosk::request_frame);
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_FALSE,

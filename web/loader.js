@@ -7,6 +7,9 @@
   const bar = document.getElementById('progress');
   const text = document.getElementById('loader-text');
   const RELOAD_AFTER_ABORT_MS = 10000;
+  // User-timing marks for tools/first_frame_marks.py.
+  const mark = (name) => performance.mark('kiosk:' + name);
+  mark('loader');
 
   const MESSAGES = {
     webgl2: 'This kiosk needs a browser with WebGL 2. Please ask at the desk.',
@@ -49,12 +52,17 @@
   };
   const config = fetch('kiosk-config.json', {cache: 'no-store', credentials: 'omit'})
     .then((response) => (response.ok ? response.json() : {}))
-    .catch(() => ({}));
+    .catch(() => ({}))
+    .then((value) => {
+      mark('config');
+      return value;
+    });
 
   // The wasm is counted as it arrives; the total is its uncompressed size, known at build time.
   const total = Number(script.dataset.wasmBytes) || 0;
   const wasm = fetch(script.dataset.wasm, {credentials: 'same-origin'}).then((response) => {
     if (!response.ok) throw new Error('wasm ' + response.status);
+    mark('wasm-response');
     if (!response.body || !total) return response;
     const reader = response.body.getReader();
     let loaded = 0;
@@ -76,22 +84,19 @@
 
   window.Module = {
     canvas: document.getElementById('canvas'),
-    kioskBackend: '',
+    // The app draws its first frame without waiting for kiosk-config.json; its requests to the
+    // backend wait for this origin instead.
+    kioskBackend: config.then(backendOrigin),
     kioskFatal: fatal,
     instantiateWasm(imports, done) {
       wasm.then((response) => WebAssembly.instantiateStreaming(response, imports))
-        .then((result) => done(result.instance, result.module))
+        .then((result) => {
+          mark('wasm-ready');
+          done(result.instance, result.module);
+        })
         .catch(() => fatal('download'));
       return {};
     },
-    // The app starts only once kiosk-config.json has said where the backend is.
-    preRun: [() => {
-      addRunDependency('kiosk-config');
-      config.then((value) => {
-        window.Module.kioskBackend = backendOrigin(value);
-        removeRunDependency('kiosk-config');
-      });
-    }],
     onRuntimeInitialized() {
       loader.className = 'done';
     },
@@ -111,6 +116,7 @@
   const app = document.createElement('script');
   app.src = script.dataset.app;
   app.onerror = () => fatal('download');
+  app.onload = () => mark('app-script');
   document.body.appendChild(app);
 
 

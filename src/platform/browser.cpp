@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 
-// JavaScript side of the browser layer. `Module.kioskBackend` is set by the loader from
-// kiosk-config.json before the app starts ("" = the page's own origin).
+// JavaScript side of the browser layer. `Module.kioskBackend` is the loader's promise of the
+// backend's origin from kiosk-config.json ("" = the page's own origin).
 
 EM_JS(void, js_fetch_start, (int ticket, const char* method, const char* url, const char* body,
                              const char* token, const char* staff, int timeout_ms), {
@@ -32,13 +32,18 @@ EM_JS(void, js_fetch_start, (int ticket, const char* method, const char* url, co
     _kiosk_on_answer(ticket, status, entry.timedOut ? 1 : 0, ptr);
     _free(ptr);
   };
-  fetch((Module.kioskBackend || "") + UTF8ToString(url), {
+  const path = UTF8ToString(url);
+  const init = {
     method: UTF8ToString(method), headers: headers, body: text.length ? text : undefined,
     signal: controller.signal, cache: "no-store", credentials: "omit", redirect: "error",
-  }).then((response) => response.text().then((answer) => {
-    // Answers beyond 2 MB are not ours (a QR PNG is a few KB): treat them as garbage.
-    deliver(response.status, answer.length > 2097152 ? "" : answer);
-  })).catch(() => deliver(0, ""));
+  };
+  Promise.resolve(Module.kioskBackend)
+    .then((origin) => fetch((origin || "") + path, init))
+    .then((response) => response.text().then((answer) => {
+      // Answers beyond 2 MB are not ours (a QR PNG is a few KB): treat them as garbage.
+      deliver(response.status, answer.length > 2097152 ? "" : answer);
+    }))
+    .catch(() => deliver(0, ""));
 });
 
 EM_JS(void, js_fetch_cancel, (int ticket), {
@@ -92,6 +97,8 @@ EM_JS(void, js_reload_page, (int delay_ms), {
 
 EM_JS(void, js_cancel_reload, (), { clearTimeout(Module.kioskReload); });
 
+EM_JS(void, js_mark, (const char* name), { performance.mark("kiosk:" + UTF8ToString(name)); });
+
 namespace kiosk::platform {
 
 namespace {
@@ -123,5 +130,6 @@ void canvas_css_size(double* width, double* height) { js_canvas_css_size(width, 
 void publish_hook(const std::string& json) { js_publish_hook(json.c_str()); }
 void reload_page(int delay_ms) { js_reload_page(delay_ms); }
 void cancel_reload() { js_cancel_reload(); }
+void mark(const char* name) { js_mark(name); }
 
 }  // namespace kiosk::platform

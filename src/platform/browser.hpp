@@ -36,4 +36,7 @@ void publish_hook(const std::string& json);
 void reload_page(int delay_ms);
 void cancel_reload();
 
+/// A user-timing mark ("kiosk:<name>") for tools/first_frame_marks.py; costs microseconds.
+void mark(const char* name);
+
 }  // namespace kiosk::platform

@@ -14,7 +14,8 @@ const ImWchar kGlyphs[] = {
     0x2022, 0x2022, 0x2026, 0x2026, 0x202F, 0x202F, 0x20AC, 0x20AC, 0,
 };
 
-ImFont* add(const unsigned char* data, unsigned size, float pixels) {
+ImFont* add(const unsigned char* data, unsigned size, float pixels,
+            const ImWchar* glyphs = kGlyphs) {
   ImFontConfig config;
   // The data is static: the atlas must not free it.
   config.FontDataOwnedByAtlas = false;
@@ -25,21 +26,48 @@ ImFont* add(const unsigned char* data, unsigned size, float pixels) {
   config.PixelSnapH = true;
   return ImGui::GetIO().Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(data),
                                                     static_cast<int>(size), pixels, &config,
-                                                    kGlyphs);
+                                                    glyphs);
 }
+
+ImFontAtlas* cleared_atlas() {
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  atlas->Clear();
+  atlas->Flags |= ImFontAtlasFlags_NoMouseCursors;
+  return atlas;
+}
+
+float body_pixels(float scale) { return std::floor(22 * scale); }
 
 }  // namespace
 
 Fonts build_fonts(float scale) {
-  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
-  atlas->Clear();
-  atlas->Flags |= ImFontAtlasFlags_NoMouseCursors;
+  ImFontAtlas* atlas = cleared_atlas();
   Fonts fonts;
   fonts.scale = scale;
+  fonts.complete = true;
   fonts.small = add(assets::noto_regular, assets::noto_regular_size, std::floor(17 * scale));
-  fonts.body = add(assets::noto_regular, assets::noto_regular_size, std::floor(22 * scale));
+  fonts.body = add(assets::noto_regular, assets::noto_regular_size, body_pixels(scale));
   fonts.button = add(assets::noto_bold, assets::noto_bold_size, std::floor(26 * scale));
   fonts.title = add(assets::noto_bold, assets::noto_bold_size, std::floor(40 * scale));
+  atlas->Build();
+  return fonts;
+}
+
+Fonts build_first_fonts(float scale, std::string_view text) {
+  ImFontAtlas* atlas = cleared_atlas();
+  ImFontGlyphRangesBuilder builder;
+  builder.AddText(text.data(), text.data() + text.size());
+  builder.AddText(" ?");  // the space and ImGui's fallback glyph
+  // Static: the atlas keeps a pointer to the ranges and reads them again when it is rebuilt
+  // after a lost WebGL context.
+  static ImVector<ImWchar> glyphs;
+  glyphs.clear();
+  builder.BuildRanges(&glyphs);
+  Fonts fonts;
+  fonts.scale = scale;
+  fonts.body = add(assets::noto_regular, assets::noto_regular_size, body_pixels(scale),
+                   glyphs.Data);
+  fonts.small = fonts.button = fonts.title = fonts.body;
   atlas->Build();
   return fonts;
 }
