@@ -31,7 +31,10 @@ cleanup
 rm -rf "$root"
 mkdir -p "$root"
 tar -C "$root" -xzf "$base"
+# What an installed machine has and debootstrap does not write: a resolver and a hosts file
+# (selenium reaches chromedriver by the name localhost).
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --rbind /dev "$root/dev"
