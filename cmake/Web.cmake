@@ -88,9 +88,13 @@ target_link_options(kiosk PRIVATE
 # The static kiosk: index.html, a loader and the app, names hashed, .gz and .br beside them.
 set(WEB_OUT ${CMAKE_SOURCE_DIR}/build/web)
 file(GLOB WEB_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/web/*)
+# Packaged again when the app or any file of web/ changes (a POST_BUILD step missed the latter).
 add_custom_command(
-  TARGET kiosk POST_BUILD
+  OUTPUT ${CMAKE_BINARY_DIR}/web-packaged.stamp
   COMMAND ${PYTHON} ${CMAKE_SOURCE_DIR}/tools/package_web.py
           --js $<TARGET_FILE:kiosk> --wasm $<TARGET_FILE_DIR:kiosk>/kiosk.wasm
           --web ${CMAKE_SOURCE_DIR}/web --out ${WEB_OUT}
+  COMMAND ${CMAKE_COMMAND} -E touch ${CMAKE_BINARY_DIR}/web-packaged.stamp
+  DEPENDS kiosk ${WEB_SOURCES} ${CMAKE_SOURCE_DIR}/tools/package_web.py
   COMMENT "Packaging the kiosk into build/web")
+add_custom_target(kiosk_web ALL DEPENDS ${CMAKE_BINARY_DIR}/web-packaged.stamp)

@@ -50,7 +50,10 @@
     return /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?\/?$/.test(value)
       ? value.replace(/\/$/, '') : '';
   };
-  const config = fetch('kiosk-config.json', {cache: 'no-store', credentials: 'omit'})
+  // Preloaded by index.html: the same mode, credentials and cache mode, or it is fetched twice.
+  // Its server should send Cache-Control: no-cache (serve.py does), so that the page's load
+  // revalidates it.
+  const config = fetch('kiosk-config.json', {credentials: 'same-origin'})
     .then((response) => (response.ok ? response.json() : {}))
     .catch(() => ({}))
     .then((value) => {
