@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "core/name.hpp"
 #include "core/utf8.hpp"
@@ -54,6 +55,18 @@ const char* purpose_label(const Frame& frame, const PurposeOption& option) {
     if (option.id == entry.id) return frame.t(entry.text);
   }
   return option.label.c_str();
+}
+
+// The width of the widest word of `text`: a tile narrower than this would break a word.
+float widest_word(const Frame& frame, ImFont* font, std::string_view text) {
+  float widest = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find_first_of(" \n", start), text.size());
+    widest = std::max(widest, frame.text_width(font, text.substr(start, end - start)));
+    start = end + 1;
+  }
+  return widest;
 }
 
 const Door* find_door(const KioskConfig& config, const std::string& id) {
@@ -226,14 +239,17 @@ void Screens::welcome(Frame& frame, Flow& flow, const Clock& clock) {
 
 void Screens::details(Frame& frame, Flow& flow, const Clock& clock,
                       const std::vector<TypedKey>& keys) {
-  const std::string before = flow.name().text();
   // A physical keyboard types too. Dead keys (´ then e) are not composed: only keys that
   // produce a whole character arrive; composing them in Input::on_key would fix that.
+  // An edit clears a complaint about the name at once, before an Enter in the same frame
+  // checks the new name.
   for (const auto& key : keys) {
     if (key.character) {
       flow.name().type_char(key.character);
+      flow.name_edited();
     } else if (key.name == "Backspace") {
       flow.name().backspace();
+      flow.name_edited();
     } else if (key.name == "Enter") {
       flow.confirm(clock.now);
     } else if (key.name == "Escape") {
@@ -295,6 +311,7 @@ void Screens::details(Frame& frame, Flow& flow, const Clock& clock,
   // The keyboard: under the field in landscape, at the bottom in portrait.
   const float kb_h = keyboard_height(frame, kb_w);
   const float kb_y = frame.portrait() ? left.Max.y - kb_h : y;
+  const std::string before = flow.name().text();
   if (keyboard_view(frame, ImRect(left.Min.x, kb_y, left.Max.x, kb_y + kb_h), flow.name())) {
     flow.confirm(clock.now);
     if (flow.screen() != Screen::Details) return;
@@ -312,15 +329,28 @@ void Screens::details_choices(Frame& frame, Flow& flow, const Clock& clock, ImRe
   const KioskConfig& config = flow.config();
   const float gap = frame.px(12), min_h = frame.px(theme::kMinTarget);
 
-  // Measure first: tiles as tall as their wrapped labels need, never under the touch minimum.
-  const int purpose_cols = frame.portrait() ? 4 : 2;
-  const float purpose_w = (area.GetWidth() - gap * static_cast<float>(purpose_cols - 1)) /
-                          static_cast<float>(purpose_cols);
+  // Measure first. Purpose labels wrap between words, never inside one ("Vorstellungs-
+  // gespräch"): fewer columns until the widest word fits, then the smaller font.
+  float widest = 0;
+  for (const auto& option : config.purposes) {
+    widest = std::max(widest, widest_word(frame, fonts.body, purpose_label(frame, option)));
+  }
+  const float label_pad = frame.px(16);
+  const auto tile_width = [&](int cols) {
+    return (area.GetWidth() - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+  };
+  int purpose_cols = frame.portrait() ? 4 : 2;
+  while (purpose_cols > 1 && tile_width(purpose_cols) - label_pad < widest) --purpose_cols;
+  const float purpose_w = tile_width(purpose_cols);
+  // Known shortcoming: a configured label whose one word is wider than a full-width tile even in
+  // the small font still breaks inside that word; drawing it at a fitted size would fix it.
+  ImFont* const purpose_font = purpose_w - label_pad < widest ? fonts.small : fonts.body;
+  // Tiles as tall as their wrapped labels need, never under the touch minimum.
   float purpose_h = min_h;
   for (const auto& option : config.purposes) {
-    const float label_h = frame.text_height(fonts.body, purpose_w - frame.px(16),
+    const float label_h = frame.text_height(purpose_font, purpose_w - label_pad,
                                             purpose_label(frame, option));
-    purpose_h = std::max(purpose_h, label_h + frame.px(16));
+    purpose_h = std::max(purpose_h, label_h + label_pad);
   }
   const std::size_t door_count = config.doors.size() > 1 ? config.doors.size() : 0;
   const int door_cols = frame.portrait() ? 3 : 2;
@@ -368,7 +398,7 @@ void Screens::details_choices(Frame& frame, Flow& flow, const Clock& clock, ImRe
     const float row_y = y + static_cast<float>(i / purpose_cols) * (purpose_h + row_gap);
     const auto style = option.id == flow.purpose() ? ButtonStyle::Selected : ButtonStyle::Quiet;
     if (frame.button("purpose." + option.id, ImRect(x, row_y, x + purpose_w, row_y + purpose_h),
-                     purpose_label(frame, option), style, fonts.body)) {
+                     purpose_label(frame, option), style, purpose_font)) {
       flow.choose_purpose(option.id);
     }
   }
@@ -709,8 +739,9 @@ void Screens::staff_pin(Frame& frame, Flow& flow, const Clock& clock, const ImRe
       break;
     case Flow::StaffIssue::None: break;
   }
-  y += frame.text(fonts.body, ImVec2(area.Min.x, y + frame.px(8)), area.GetWidth(),
-                  theme::kError, issue, 0.5f);
+  // One line is kept free for the complaint, so that the pad never moves under a finger.
+  y += std::max(fonts.body->FontSize, frame.text(fonts.body, ImVec2(area.Min.x, y + frame.px(8)),
+                                                 area.GetWidth(), theme::kError, issue, 0.5f));
   y += frame.px(24);
   const float pad_h = std::min(area.Max.y - y, frame.px(4 * 86));
   const ImRect pad(area.GetCenter().x - pad_w * 0.5f, y, area.GetCenter().x + pad_w * 0.5f,
@@ -773,7 +804,11 @@ void Screens::staff_panel(Frame& frame, Flow& flow, const Clock& clock, const Im
            overview->default_language,
        theme::kMuted);
   std::string doors = std::string(frame.t(Text::StaffDoors)) + ":";
-  for (const auto& door : overview->doors) doors += " " + door.name + " (" + door.location + ");";
+  const char* separator = " ";
+  for (const auto& door : overview->doors) {
+    doors += separator + door.name + " (" + door.location + ")";
+    separator = "; ";
+  }
   line(doors, theme::kMuted);
 
   // The last entries, newest first, as many as fit above the buttons.
