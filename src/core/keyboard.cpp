@@ -20,16 +20,19 @@ KeyRow row(const std::string& keys) {
   return out;
 }
 
+// Known shortcoming: one row of accents cannot hold every letter of Latin names (English lacks
+// á í ó ú, French lacks ä ö ü ß ñ); a key that swaps the letter rows for a panel of accented
+// letters, as phone keyboards do, would fix it without making the keyboard taller.
 std::vector<std::vector<KeyRow>> build_layouts() {
   return {
       // English: QWERTY with the accents that names from nearby languages need.
-      {row("qwertyuiop"), row("asdfghjkl'"), row("zxcvbnm-"), row("éèàçñäöü")},
-      // German: QWERTZ with umlauts in place.
-      {row("qwertzuiopü"), row("asdfghjklöä"), row("yxcvbnmß-'"), row("éèêàçñ")},
+      {row("qwertyuiop"), row("asdfghjkl'"), row("zxcvbnm-"), row("éèêàçñäöüß")},
+      // German: QWERTZ with umlauts and ß in place.
+      {row("qwertzuiopü"), row("asdfghjklöä"), row("yxcvbnmß-'"), row("éèêàçñáíóú")},
       // French: AZERTY.
       {row("azertyuiop"), row("qsdfghjklm"), row("wxcvbn'-"), row("éèêëàâçîïôùœ")},
       // Spanish: QWERTY with ñ.
-      {row("qwertyuiop"), row("asdfghjklñ"), row("zxcvbnm'-"), row("áéíóúüç")},
+      {row("qwertyuiop"), row("asdfghjklñ"), row("zxcvbnm'-"), row("áéíóúüçàèê")},
   };
 }
 

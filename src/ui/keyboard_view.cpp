@@ -7,7 +7,6 @@
 namespace kiosk::ui {
 namespace {
 
-constexpr int kRows = 5;          // four rows of characters and one of Shift, Space, ⌫, Done
 constexpr float kKeyHeight = 66;  // CSS pixels: at least the minimum touch target
 constexpr float kGap = 6;
 
@@ -52,7 +51,9 @@ void draw_backspace_icon(Frame& frame, const ImRect& key) {
 }  // namespace
 
 float keyboard_height(const Frame& frame, float) {
-  return kRows * frame.px(kKeyHeight) + (kRows - 1) * frame.px(kGap);
+  // The layout's rows of characters, then one of Shift, Space, Backspace and Done.
+  const auto rows = static_cast<float>(keyboard_rows(frame.lang()).size() + 1);
+  return rows * frame.px(kKeyHeight) + (rows - 1) * frame.px(kGap);
 }
 
 bool keyboard_view(Frame& frame, const ImRect& area, NameEditor& editor) {
