@@ -14,6 +14,12 @@ GUEST = "Jörg Müller-Lüdenscheidt"
 MAIN_ENTRANCE = "11111111-1111-1111-1111-111111111111"
 
 
+def open_welcome(kiosk: KioskBrowser, backend: Backend) -> None:
+    """Open the kiosk served by backend and wait for its Welcome screen."""
+    kiosk.open(backend.url + "/")
+    kiosk.wait_screen("welcome")
+
+
 def ask_for_pass(kiosk: KioskBrowser, name: str = GUEST) -> None:
     """From Welcome to the Pass screen, as a guest: name, purpose, door, confirm."""
     kiosk.tap("get_pass")
@@ -67,8 +73,7 @@ def test_guest_gets_in(any_tablet: KioskBrowser, backend_factory, output_dir: Pa
                        figure) -> None:
     backend: Backend = backend_factory()
     kiosk = any_tablet
-    kiosk.open(backend.url + "/")
-    kiosk.wait_screen("welcome")
+    open_welcome(kiosk, backend)
     kiosk.screenshot(output_dir / "1-welcome.png")
 
     ask_for_pass(kiosk)
@@ -90,8 +95,7 @@ def test_guest_gets_in(any_tablet: KioskBrowser, backend_factory, output_dir: Pa
 def test_unused_pass_expires(tablet: KioskBrowser, backend_factory, output_dir: Path) -> None:
     backend = backend_factory(KIOSK_PASS_VALIDITY_MINUTES="0.2")
     kiosk = tablet
-    kiosk.open(backend.url + "/")
-    kiosk.wait_screen("welcome")
+    open_welcome(kiosk, backend)
     ask_for_pass(kiosk)
     kiosk.wait_screen("pass", 15)
     old = read_pass_code(kiosk, output_dir / "1-pass.png")
@@ -112,8 +116,7 @@ def test_upstream_failure_then_retry(landscape: KioskBrowser, backend_factory,
                                      output_dir: Path) -> None:
     backend = backend_factory()
     kiosk = landscape
-    kiosk.open(backend.url + "/")
-    kiosk.wait_screen("welcome")
+    open_welcome(kiosk, backend)
     backend.switches(qr_failure="500")
     ask_for_pass(kiosk)
     kiosk.wait_screen("problem", 60)
@@ -132,8 +135,7 @@ def test_backend_restart_while_pass_shows(tablet: KioskBrowser, backend_factory,
                                           output_dir: Path) -> None:
     backend = backend_factory()
     kiosk = tablet
-    kiosk.open(backend.url + "/")
-    kiosk.wait_screen("welcome")
+    open_welcome(kiosk, backend)
     ask_for_pass(kiosk)
     kiosk.wait_screen("pass", 15)
     payload = read_pass_code(kiosk, output_dir / "1-pass.png")
@@ -157,8 +159,7 @@ def test_idle_guest_is_forgotten(tablet: KioskBrowser, backend_factory,
                                  output_dir: Path) -> None:
     backend = backend_factory(KIOSK_IDLE_SECONDS="5")
     kiosk = tablet
-    kiosk.open(backend.url + "/")
-    kiosk.wait_screen("welcome")
+    open_welcome(kiosk, backend)
     kiosk.tap("get_pass")
     kiosk.wait_screen("details")
     kiosk.type_name("Jörg Mü")
@@ -182,8 +183,7 @@ ENGLISH_ONLY = ["Get a guest pass", "Cancel", "Your name", "Welcome", "Door", "P
 def test_german_kiosk(landscape: KioskBrowser, backend_factory, output_dir: Path) -> None:
     backend = backend_factory()
     kiosk = landscape
-    kiosk.open(backend.url + "/")
-    kiosk.wait_screen("welcome")
+    open_welcome(kiosk, backend)
     kiosk.tap("lang.de")
     seen: list[list[str]] = []
     seen.append(kiosk.wait_for(lambda h: h["language"] == "de", 5, "German")["texts"])
@@ -220,8 +220,7 @@ def test_context_loss_on_pass(tablet: KioskBrowser, backend_factory, output_dir:
                               figure) -> None:
     backend = backend_factory()
     kiosk = tablet
-    kiosk.open(backend.url + "/")
-    kiosk.wait_screen("welcome")
+    open_welcome(kiosk, backend)
     ask_for_pass(kiosk)
     kiosk.wait_screen("pass", 15)
     before = read_pass_code(kiosk, output_dir / "1-pass.png")
