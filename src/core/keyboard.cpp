@@ -20,9 +20,10 @@ KeyRow row(const std::string& keys) {
   return out;
 }
 
-// Known shortcoming: one row of accents cannot hold every letter of Latin names (English lacks
-// á í ó ú, French lacks ä ö ü ß ñ); a key that swaps the letter rows for a panel of accented
-// letters, as phone keyboards do, would fix it without making the keyboard taller.
+// Known shortcoming: one row of accents cannot hold every letter of Latin names
+// (English lacks á í ó ú, French lacks ä ö ü ß ñ); a key that swaps the letter rows
+// for a panel of accented letters, as phone keyboards do, would fix it without
+// making the keyboard taller.
 std::vector<std::vector<KeyRow>> build_layouts() {
   return {
       // English: QWERTY with the accents that names from nearby languages need.
