@@ -20,10 +20,6 @@ KeyRow row(const std::string& keys) {
   return out;
 }
 
-// Known shortcoming: one row of accents cannot hold every letter of Latin names
-// (English lacks á í ó ú, French lacks ä ö ü ß ñ); a key that swaps the letter rows
-// for a panel of accented letters, as phone keyboards do, would fix it without
-// making the keyboard taller.
 std::vector<std::vector<KeyRow>> build_layouts() {
   return {
       // English: QWERTY with the accents that names from nearby languages need.
@@ -37,6 +33,37 @@ std::vector<std::vector<KeyRow>> build_layouts() {
   };
 }
 
+// The accented letters common in Latin names; each layout shows those it lacks on its panel.
+constexpr const char* kNameAccents =
+    "áàâäãåæçéèêëíìîï"
+    "ñóòôöõøœúùûüýÿß";
+constexpr std::size_t kPanelRowKeys = 10;
+
+std::vector<std::vector<KeyRow>> build_panels() {
+  std::vector<std::vector<KeyRow>> panels;
+  const std::vector<char32_t> accents = utf8_decode(kNameAccents).value_or(
+      std::vector<char32_t>{});
+  for (int l = 0; l < kLangCount; ++l) {
+    std::string on_layout;
+    for (const auto& layout_row : keyboard_rows(static_cast<Lang>(l))) {
+      for (const auto& key : layout_row) on_layout += key.lower;
+    }
+    // One row of up to ten keys at a time, in the order of kNameAccents.
+    std::vector<std::string> texts(1);
+    for (char32_t cp : accents) {
+      std::string letter;
+      utf8_append(letter, cp);
+      if (on_layout.find(letter) != std::string::npos) continue;
+      if (utf8_length(texts.back()) == kPanelRowKeys) texts.emplace_back();
+      texts.back() += letter;
+    }
+    std::vector<KeyRow> panel;
+    for (const auto& text : texts) panel.push_back(row(text));
+    panels.push_back(panel);
+  }
+  return panels;
+}
+
 }  // namespace
 
 const std::vector<KeyRow>& keyboard_rows(Lang lang) {
@@ -44,9 +71,16 @@ const std::vector<KeyRow>& keyboard_rows(Lang lang) {
   return layouts[static_cast<int>(lang)];
 }
 
+const std::vector<KeyRow>& accent_panel(Lang lang) {
+  static const auto panels = build_panels();
+  return panels[static_cast<int>(lang)];
+}
+
 bool NameEditor::type(const KeyCap& key) {
   const auto cps = utf8_decode(shift_ ? key.upper : key.lower);
   if (!cps || cps->size() != 1) return false;
+  // The accent panel is one-shot, like shift: names have few accented letters.
+  accents_ = false;
   return type_char((*cps)[0]);
 }
 
@@ -67,6 +101,7 @@ void NameEditor::backspace() {
 
 void NameEditor::clear() {
   text_.clear();
+  accents_ = false;
   update_auto_shift();
 }
 

@@ -57,7 +57,8 @@ float keyboard_height(const Frame& frame, float) {
 }
 
 bool keyboard_view(Frame& frame, const ImRect& area, NameEditor& editor) {
-  const auto& rows = keyboard_rows(frame.lang());
+  // The accent panel stands in for the letter rows; the keyboard keeps its size.
+  const auto& rows = editor.accents() ? accent_panel(frame.lang()) : keyboard_rows(frame.lang());
   const float cell = std::min(area.GetWidth() / static_cast<float>(widest_row(frame.lang())),
                               frame.px(100));
   const float key_h = frame.px(kKeyHeight), gap = frame.px(kGap);
@@ -75,11 +76,13 @@ bool keyboard_view(Frame& frame, const ImRect& area, NameEditor& editor) {
     y += key_h + gap;
   }
 
-  // The bottom row, in cells: Shift 1.5, Space 4.5, Backspace 1.5, Done 2.5.
-  const float widths[] = {1.5f, 4.5f, 1.5f, 2.5f};
+  y = area.Min.y + static_cast<float>(keyboard_rows(frame.lang()).size()) * (key_h + gap);
+
+  // The bottom row, in cells: Shift 1.5, Accents 1.5, Space 3, Backspace 1.5, Done 2.5.
+  const float widths[] = {1.5f, 1.5f, 3.0f, 1.5f, 2.5f};
   float x = area.GetCenter().x - cell * 10.0f * 0.5f;
   bool done = false;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 5; ++i) {
     const ImRect rect(x + gap * 0.5f, y, x + cell * widths[i] - gap * 0.5f, y + key_h);
     x += cell * widths[i];
     switch (i) {
@@ -88,12 +91,19 @@ bool keyboard_view(Frame& frame, const ImRect& area, NameEditor& editor) {
         draw_shift_icon(frame, rect, editor.shift());
         break;
       case 1:
+        if (frame.button("key.accents", rect, editor.accents() ? "abc" : "áé…",
+                         editor.accents() ? ButtonStyle::Selected : ButtonStyle::Key,
+                         frame.fonts().body)) {
+          editor.toggle_accents();
+        }
+        break;
+      case 2:
         if (frame.button("key.space", rect, frame.t(Text::KeySpace), ButtonStyle::Key,
                          frame.fonts().body)) {
           editor.type(KeyCap{" ", " "});
         }
         break;
-      case 2:
+      case 3:
         if (frame.button("key.backspace", rect, "", ButtonStyle::Key)) editor.backspace();
         draw_backspace_icon(frame, rect);
         break;

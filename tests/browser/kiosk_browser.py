@@ -128,6 +128,10 @@ class KioskBrowser:
         """Type on the kiosk's own keyboard, using Shift for capitals as a guest would."""
         for ch in name:
             key = "key.space" if ch == " " else f"key.{ch.lower()}"
+            # Letters the layout lacks are on the accent panel, and letters on the layout
+            # are back behind it: the accents key switches between the two.
+            if key not in self.wait_target("key.accents")["rects"]:
+                self.tap("key.accents")
             hook = self.wait_target(key)
             if ch.isupper() != bool(hook.get("shift")) and ch.lower() != ch.upper():
                 self.tap("key.shift")

@@ -44,7 +44,7 @@ def test_pairing_staff_panel_and_revocation(landscape: KioskBrowser, real_backen
     kiosk.tap("pair")
     kiosk.wait_screen("welcome", 15)
 
-    ask_for_pass(kiosk, "Ana Muñoz")
+    ask_for_pass(kiosk, "Ana Núñez")
     kiosk.wait_screen("pass", 15)
     payload = read_pass_code(kiosk, output_dir / "2-pass.png")
     status, scan = backend.simulator.request("POST", "/sim/scan", {"payload": payload})
@@ -58,7 +58,7 @@ def test_pairing_staff_panel_and_revocation(landscape: KioskBrowser, real_backen
     kiosk.wait_for(lambda h: h.get("overlay") == "staff", 5, "the staff PIN pad")
     type_digits(kiosk, STAFF_PIN)
     kiosk.tap("staff_login")
-    hook = kiosk.wait_for(lambda h: any("Ana Muñoz" in t for t in h["texts"]), 10,
+    hook = kiosk.wait_for(lambda h: any("Ana Núñez" in t for t in h["texts"]), 10,
                           "the staff panel with the last entries")
     kiosk.screenshot(output_dir / "3-staff-panel.png")
     assert "staff_unpair" in hook["rects"]

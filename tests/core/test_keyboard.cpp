@@ -9,13 +9,17 @@
 using namespace kiosk;
 
 namespace {
-const KeyCap* find_key(Lang lang, const std::string& lower) {
-  for (const auto& row : keyboard_rows(lang)) {
+const KeyCap* find_in(const std::vector<KeyRow>& rows, const std::string& lower) {
+  for (const auto& row : rows) {
     for (const auto& key : row) {
       if (key.lower == lower) return &key;
     }
   }
   return nullptr;
+}
+
+const KeyCap* find_key(Lang lang, const std::string& lower) {
+  return find_in(keyboard_rows(lang), lower);
 }
 }  // namespace
 
@@ -32,6 +36,41 @@ TEST_CASE("each language has its layout and the letters its names need") {
       CHECK(find_key(lang, letter));
     }
   }
+}
+
+TEST_CASE("layout and accent panel together reach every accented letter of Latin names") {
+  for (int l = 0; l < kLangCount; ++l) {
+    const auto lang = static_cast<Lang>(l);
+    const auto& panel = accent_panel(lang);
+    CHECK(panel.size() <= keyboard_rows(lang).size());  // the panel fits where the rows were
+    for (const char* letter : {"á", "à", "â", "ä", "ã", "å", "æ", "ç", "é", "è", "ê",
+                               "ë", "í", "ì", "î", "ï", "ñ", "ó", "ò", "ô", "ö", "õ",
+                               "ø", "œ", "ú", "ù", "û", "ü", "ý", "ÿ", "ß"}) {
+      const bool on_layout = find_key(lang, letter) != nullptr;
+      const bool on_panel = find_in(panel, letter) != nullptr;
+      CHECK(on_layout != on_panel);  // exactly one place, so key ids stay unique
+    }
+    for (const auto& row : panel) {
+      CHECK(row.size() <= 10);
+      for (const auto& key : row) {
+        const auto cps = utf8_decode(key.upper);
+        REQUIRE(cps);
+        CHECK(name_char_allowed((*cps)[0]));
+      }
+    }
+  }
+}
+
+TEST_CASE("the accent panel is one-shot and forgotten with the name") {
+  NameEditor editor;
+  editor.toggle_accents();
+  CHECK(editor.accents());
+  editor.type(KeyCap{"á", "Á"});
+  CHECK(editor.text() == "Á");
+  CHECK_FALSE(editor.accents());
+  editor.toggle_accents();
+  editor.clear();
+  CHECK_FALSE(editor.accents());
 }
 
 TEST_CASE("every key types a character names allow, and ids are unique") {
