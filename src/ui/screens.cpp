@@ -42,6 +42,12 @@ ImRect bottom_button(const Frame& frame, const ImRect& area, float width_css, fl
                 area.GetCenter().x + w * 0.5f, area.Max.y);
 }
 
+// Text wrapped and centred across an area, starting at y; returns the height it took.
+float centred_text(Frame& frame, const ImRect& area, float y, ImFont* font, ImU32 colour,
+                   std::string_view text) {
+  return frame.text(font, ImVec2(area.Min.x, y), area.GetWidth(), colour, text, 0.5f);
+}
+
 const char* purpose_label(const Frame& frame, const PurposeOption& option) {
   static const struct {
     const char* id;
@@ -535,7 +541,7 @@ void Screens::entered(Frame& frame, Flow& flow, const Clock& clock) {
   const auto& fonts = frame.fonts();
   float y = area.Min.y + frame.size().y * 0.25f;
   const std::string title = fill(frame.t(Text::EnteredTitle), {{"name", flow.guest_name()}});
-  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText, title, 0.5f);
+  y += centred_text(frame, area, y, fonts.title, theme::kText, title);
   y += frame.px(16);
   const Door* door = find_door(flow.config(), flow.pass().pod.id);
   const std::string where = door ? door->name : flow.pass().pod.name;
@@ -543,7 +549,7 @@ void Screens::entered(Frame& frame, Flow& flow, const Clock& clock) {
                                 {{"door", where},
                                  {"time", format_clock(flow.entered_at_ms(),
                                                        clock.utc_offset_minutes)}});
-  frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted, line, 0.5f);
+  centred_text(frame, area, y, fonts.body, theme::kMuted, line);
   const ImRect done = bottom_button(frame, area, 360, 90);
   if (frame.button("done", done, frame.t(Text::Done), ButtonStyle::Primary)) {
     flow.finish(clock.now);
@@ -554,11 +560,9 @@ void Screens::expired(Frame& frame, Flow& flow, const Clock& clock) {
   const ImRect area = column(frame, 700);
   const auto& fonts = frame.fonts();
   float y = area.Min.y + frame.size().y * 0.22f;
-  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
-                  frame.t(Text::ExpiredTitle), 0.5f);
+  y += centred_text(frame, area, y, fonts.title, theme::kText, frame.t(Text::ExpiredTitle));
   y += frame.px(16);
-  frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted,
-             frame.t(Text::ExpiredBody), 0.5f);
+  centred_text(frame, area, y, fonts.body, theme::kMuted, frame.t(Text::ExpiredBody));
   const ButtonPair buttons = bottom_buttons(frame, area, 90);
   if (frame.button("finish", buttons.left, frame.t(Text::Finish), ButtonStyle::Secondary)) {
     flow.finish(clock.now);
@@ -572,8 +576,7 @@ void Screens::problem(Frame& frame, Flow& flow, const Clock& clock) {
   const ImRect area = column(frame, 700);
   const auto& fonts = frame.fonts();
   float y = area.Min.y + frame.size().y * 0.18f;
-  y += frame.text(fonts.title, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText,
-                  frame.t(Text::ProblemTitle), 0.5f);
+  y += centred_text(frame, area, y, fonts.title, theme::kText, frame.t(Text::ProblemTitle));
   y += frame.px(20);
 
   // One human sentence for the kind of failure, then what the guest can do.
@@ -583,19 +586,17 @@ void Screens::problem(Frame& frame, Flow& flow, const Clock& clock) {
   const Millis wait_until = std::max(flow.retry_at(), flow.rate_limit_until());
   const std::string sentence = fill(frame.t(what[static_cast<int>(flow.problem())]),
                                     {{"seconds", seconds_text(clock.now, wait_until)}});
-  y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kText, sentence,
-                  0.5f);
+  y += centred_text(frame, area, y, fonts.body, theme::kText, sentence);
   y += frame.px(12);
   const bool ask_desk = flow.problem() == ProblemKind::NotAuthorized ||
                         flow.problem() == ProblemKind::DoorUnavailable;
-  y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted,
-                  frame.t(ask_desk ? Text::ProblemAskDesk : Text::ProblemHelp), 0.5f);
+  y += centred_text(frame, area, y, fonts.body, theme::kMuted,
+                    frame.t(ask_desk ? Text::ProblemAskDesk : Text::ProblemHelp));
   y += frame.px(12);
   if (flow.retry_at() > clock.now) {
-    y += frame.text(fonts.body, ImVec2(area.Min.x, y), area.GetWidth(), theme::kMuted,
-                    fill(frame.t(Text::RetryingIn),
-                         {{"seconds", seconds_text(clock.now, flow.retry_at())}}),
-                    0.5f);
+    y += centred_text(frame, area, y, fonts.body, theme::kMuted,
+                      fill(frame.t(Text::RetryingIn),
+                           {{"seconds", seconds_text(clock.now, flow.retry_at())}}));
   }
   if (!flow.problem_reference().empty()) {
     frame.text(fonts.small, ImVec2(area.Min.x, y + frame.px(12)), area.GetWidth(), theme::kMuted,
